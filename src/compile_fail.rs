@@ -1,0 +1,47 @@
+//! Compile-fail doctests that pin thread-safety and must-use behaviour. Not public API.
+//!
+//! `Shared<T>` is `Send + Sync` exactly when `T` is `Send + Sync`. These compile:
+//!
+//! ```
+//! fn send_sync<S: Send + Sync>() {}
+//! send_sync::<cowkit::Shared<u8>>();
+//! send_sync::<cowkit::Shared<std::sync::Mutex<u8>>>();
+//! ```
+//!
+//! A `Cell` is `Send` but not `Sync`, so sharing it across threads must not compile:
+//!
+//! ```compile_fail
+//! fn send<S: Send>() {}
+//! send::<cowkit::Shared<std::cell::Cell<u8>>>();
+//! ```
+//!
+//! ```compile_fail
+//! fn sync<S: Sync>() {}
+//! sync::<cowkit::Shared<std::cell::Cell<u8>>>();
+//! ```
+//!
+//! An `Rc` is neither `Send` nor `Sync`:
+//!
+//! ```compile_fail
+//! fn send<S: Send>() {}
+//! send::<cowkit::Shared<std::rc::Rc<u8>>>();
+//! ```
+//!
+//! ```compile_fail
+//! fn sync<S: Sync>() {}
+//! sync::<cowkit::Shared<std::rc::Rc<u8>>>();
+//! ```
+//!
+//! A `MutexGuard` is `Sync` but not `Send`; a `Shared` of it must be neither:
+//!
+//! ```compile_fail
+//! fn send<S: Send>() {}
+//! send::<cowkit::Shared<std::sync::MutexGuard<'static, u8>>>();
+//! ```
+//!
+//! Dropping the pointer from `into_raw` leaks, so ignoring it is an error under `deny(unused_must_use)`:
+//!
+//! ```compile_fail
+//! #![deny(unused_must_use)]
+//! cowkit::Shared::into_raw(cowkit::Shared::new(1));
+//! ```

@@ -1,0 +1,76 @@
+//! Copy-on-write data structures: share until someone writes.
+//!
+//! Every type in cowkit shares memory when cloned and copies only what a writer touches, the way
+//! Linux `fork()` shares a parent's pages until one side writes, and the way Java's
+//! `CopyOnWriteArrayList` lets readers walk a snapshot while a writer copies and swaps.
+//!
+//! All of it stands on one reference-counting core, [`Shared<T>`]: an atomically counted
+//! pointer with no weak count, whose [`Shared::make_mut`] copies the value only when another
+//! handle still shares it.
+//!
+//! ```
+//! use cowkit::Shared;
+//!
+//! let config = Shared::new(vec!["a", "b"]);
+//! let mut mine = config.clone(); // O(1): one atomic increment, no copy
+//! Shared::make_mut(&mut mine).push("c"); // shared, so this copies once, then writes
+//! Shared::make_mut(&mut mine).push("d"); // unique now: writes in place
+//! assert_eq!(*config, ["a", "b"]);
+//! assert_eq!(*mine, ["a", "b", "c", "d"]);
+//! ```
+//!
+//! # Types and their costs
+//!
+//! | type | clone | read | first write after a clone | later writes | memory |
+//! |---|---|---|---|---|---|
+//! | [`Shared<T>`] | O(1): one relaxed atomic increment | one pointer hop | O(size of `T`): one `T::clone` + one allocation | O(1) check (one acquire load), then in place | one allocation: a `usize` count + `T`; a handle is one pointer |
+//!
+//! cowkit's other families build on this core, as `DESIGN.md` lays out: `CowString` (a 16-byte
+//! string with 15 bytes inline), the snapshot collections `CowCell`, `CowList`, `CowSet` and
+//! `CowMap`, and `CowBuffer` (bytes in 4 KiB copy-on-write pages). They arrive in later
+//! releases; see the `CHANGELOG`.
+//!
+//! # When to use which
+//!
+//! - [`Shared<T>`] instead of `Arc<T>` when you never need weak references and want
+//!   copy-on-write: uniqueness is one atomic load, and it plugs straight into `arc-swap`
+//!   (it implements `arc_swap::RefCnt`).
+//!
+//! # Thread safety
+//!
+//! [`Shared<T>`] is `Send` and `Sync` exactly when `T` is `Send + Sync` (the same bounds as
+//! `Arc<T>`). Its count follows `Arc`'s rules: relaxed increments, release decrements with an
+//! acquire fence before the last handle frees, an acquire load for the uniqueness check, and an
+//! abort (not a panic) past `isize::MAX` handles. These orderings are model-checked with loom.
+//!
+//! # Features
+//!
+//! - `std` (default): the standard library. Without it (`default-features = false`) the core
+//!   needs only `alloc`; the snapshot collections and the `io` traits will need `std`.
+//! - `serde` (off by default): `Serialize` / `Deserialize` for every type, through its value.
+#![no_std]
+#![doc(test(attr(deny(warnings))))]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+extern crate alloc;
+#[cfg(any(test, feature = "std"))]
+extern crate std;
+
+mod shared;
+mod sync;
+
+#[cfg(feature = "serde")]
+mod serde;
+
+#[cfg(doctest)]
+mod compile_fail;
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
+#[cfg(test)]
+mod tests;
+
+pub use crate::shared::Shared;

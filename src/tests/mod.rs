@@ -1,0 +1,7 @@
+//! Tests of internals that the public API cannot reach.
+
+#[cfg(not(loom))]
+mod overflow;
+
+#[cfg(loom)]
+mod loom_shared;

@@ -1,0 +1,4 @@
+//! Operation models shared by the proptests and the fuzz targets: one `Op` enum per family,
+//! applied to the cowkit type and to a std model, with the invariants checked after every op.
+
+pub mod shared;
