@@ -188,6 +188,10 @@ unsafe impl<T: Send + Sync> Send for Shared<T> {}
 // handle needs everything sending one needs: `T: Send + Sync`.
 unsafe impl<T: Send + Sync> Sync for Shared<T> {}
 
+// A handle is one non-null pointer, so `Option<Shared<T>>` costs nothing extra.
+const _: () = assert!(size_of::<Shared<u8>>() == size_of::<usize>());
+const _: () = assert!(size_of::<Option<Shared<u8>>>() == size_of::<usize>());
+
 // A handle is a pointer; moving it never moves the value.
 impl<T> Unpin for Shared<T> {}
 

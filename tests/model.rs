@@ -23,8 +23,16 @@ fn shared_op() -> impl Strategy<Value = SharedOp> {
     ]
 }
 
+/// 512 cases by default; `PROPTEST_CASES` overrides (CI lowers it under valgrind).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(512)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     /// A write through one handle never shows through another, and counts stay right.
     #[test]
