@@ -25,6 +25,8 @@ const MAX_REFCOUNT: usize = isize::MAX as usize;
 ///   which already keeps the allocation alive; taking it publishes nothing.
 /// - [`decrement`](Self::decrement) is `Release`, then an `Acquire` fence in the thread that takes
 ///   the count to zero: every use of the value through any handle happens before it is freed.
+///   When the count is already 1 (an `Acquire` load), the last reference frees without writing
+///   the count at all: no other reference exists that could change it.
 /// - [`is_unique`](Self::is_unique) is an `Acquire` load: it pairs with the `Release` decrements
 ///   of handles dropped on other threads, so their reads happen before the caller's writes.
 /// - past [`MAX_REFCOUNT`] the process aborts (not a panic: the count is already too high and
@@ -57,9 +59,17 @@ impl RefCount {
 
     /// Drops one reference; returns `true` when it was the last one, in which case the caller
     /// must free the allocation (and every other thread's use of it happened before this return).
+    /// The caller must own the reference it drops (so that a count of 1 means no one else).
     #[inline]
     #[must_use = "the last reference must free the allocation"]
     pub(crate) fn decrement(&self) -> bool {
+        // The last reference frees without a read-modify-write: with a count of 1 held by the
+        // caller, no other reference exists to change it. Acquire, as in `is_unique`, orders
+        // every other handle's earlier uses before the caller frees. This saves the costliest
+        // atomic on the common drop of an unshared value.
+        if self.is_unique() {
+            return true;
+        }
         // Release: this handle's reads and writes of the value happen before the count falls.
         if self.count.fetch_sub(1, Ordering::Release) != 1 {
             return false;
@@ -146,7 +156,7 @@ struct Inner<T> {
 /// | operation | cost |
 /// |---|---|
 /// | `clone` | one relaxed atomic increment |
-/// | `drop` | one release decrement; the last handle also drops `T` and frees |
+/// | `drop` | one release decrement; the last handle (one acquire load) drops `T` and frees |
 /// | `make_mut` / `get_mut` on a unique handle | one acquire load |
 /// | `make_mut` on a shared handle | one `T::clone` and one allocation |
 ///
