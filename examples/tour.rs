@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Instant;
 
-use cowkit::Shared;
+use cowkit::{CowString, Shared, cow_format};
 
 /// How many times a `Table` has been deep-copied: the figure copy-on-write keeps low.
 static COPIES: AtomicUsize = AtomicUsize::new(0);
@@ -34,6 +34,7 @@ fn copies() -> usize {
 fn main() {
     println!("cowkit tour: share until someone writes\n");
     shared_tour();
+    string_tour();
 }
 
 fn shared_tour() {
@@ -111,6 +112,58 @@ fn shared_tour() {
         "readers dropped: original count = {}, a write there made copies = {}",
         Shared::strong_count(&table),
         copies()
+    );
+    println!();
+}
+
+fn string_tour() {
+    println!("== CowString: 16 bytes, 15 inline, shared until written ==");
+    println!(
+        "size_of::<CowString>() = {}, size_of::<Option<CowString>>() = {}",
+        size_of::<CowString>(),
+        size_of::<Option<CowString>>()
+    );
+    let short = cow_format!("user-{}", 42);
+    println!("{short:?}: inline = {} (no allocation)", short.is_inline());
+
+    let mut page = CowString::new();
+    for i in 0..100 {
+        page.push_str(&format!("<li>item {i}</li>"));
+    }
+    println!(
+        "a {}-byte page: inline = {}, handles sharing it = {}",
+        page.len(),
+        page.is_inline(),
+        page.strong_count()
+    );
+
+    let copies: Vec<CowString> = (0..5).map(|_| page.clone()).collect();
+    println!(
+        "5 clones: handles sharing it = {}, all at one address = {}",
+        page.strong_count(),
+        copies.iter().all(|c| c.as_ptr() == page.as_ptr())
+    );
+
+    let mut edited = page.clone();
+    let before = edited.as_ptr();
+    edited[4..8].make_ascii_uppercase(); // `&mut s[range]`: unshares once
+    println!(
+        "`edited[4..8].make_ascii_uppercase()`: copied = {}, now {:?}…; the original still {:?}…",
+        edited.as_ptr() != before,
+        &edited[..12],
+        &page[..12]
+    );
+    let block = edited.as_ptr();
+    edited.push_str("<li>one more</li>");
+    edited.truncate(40);
+    println!(
+        "then a push and a truncate on the now-private text: copied again = {}",
+        edited.as_ptr() != block
+    );
+    drop(copies);
+    println!(
+        "clones dropped: the page is shared by {} handle(s) again",
+        page.strong_count()
     );
     println!();
 }

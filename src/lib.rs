@@ -1,15 +1,16 @@
 //! Copy-on-write data structures: share until someone writes.
 //!
 //! Every type in cowkit shares memory when cloned and copies only what a writer touches, the way
-//! Linux `fork()` shares a parent's pages until one side writes, and the way Java's
-//! `CopyOnWriteArrayList` lets readers walk a snapshot while a writer copies and swaps.
+//! Linux `fork()` shares a parent's pages until one side writes, the way Java's
+//! `CopyOnWriteArrayList` lets readers walk a snapshot while a writer copies and swaps, and the
+//! way old C++ and PHP strings shared one buffer through a reference count.
 //!
 //! All of it stands on one reference-counting core, [`Shared<T>`]: an atomically counted
 //! pointer with no weak count, whose [`Shared::make_mut`] copies the value only when another
-//! handle still shares it.
+//! handle still shares it. [`CowString`] uses the same count and rules for its heap block.
 //!
 //! ```
-//! use cowkit::Shared;
+//! use cowkit::{CowString, Shared};
 //!
 //! let config = Shared::new(vec!["a", "b"]);
 //! let mut mine = config.clone(); // O(1): one atomic increment, no copy
@@ -17,6 +18,12 @@
 //! Shared::make_mut(&mut mine).push("d"); // unique now: writes in place
 //! assert_eq!(*config, ["a", "b"]);
 //! assert_eq!(*mine, ["a", "b", "c", "d"]);
+//!
+//! let name = CowString::from("a name longer than fifteen bytes");
+//! let mut upper = name.clone(); // O(1): shares the heap block
+//! upper[0..6].make_ascii_uppercase(); // unshares (one copy), then writes in place
+//! assert_eq!(upper, "A NAME longer than fifteen bytes");
+//! assert_eq!(name, "a name longer than fifteen bytes");
 //! ```
 //!
 //! # Types and their costs
@@ -24,30 +31,36 @@
 //! | type | clone | read | first write after a clone | later writes | memory |
 //! |---|---|---|---|---|---|
 //! | [`Shared<T>`] | O(1): one relaxed atomic increment | one pointer hop | O(size of `T`): one `T::clone` + one allocation | O(1) check (one acquire load), then in place | one allocation: a `usize` count + `T`; a handle is one pointer |
+//! | [`CowString`] | O(1): 16 bytes copied, + one atomic increment for a heap text | one branch on the tag, no copy | O(n): one copy into a block with room to grow (exact size for in-place edits) | in place; appends amortized O(1) per byte | 16-byte handle; ≤ 15 bytes inline, no allocation; else one block: count + capacity + bytes |
 //!
-//! cowkit's other families build on this core, as `DESIGN.md` lays out: `CowString` (a 16-byte
-//! string with 15 bytes inline), the snapshot collections `CowCell`, `CowList`, `CowSet` and
-//! `CowMap`, and `CowBuffer` (bytes in 4 KiB copy-on-write pages). They arrive in later
-//! releases; see the `CHANGELOG`.
+//! cowkit's other families build on this core, as `DESIGN.md` lays out: the snapshot
+//! collections `CowCell`, `CowList`, `CowSet` and `CowMap`, and `CowBuffer` (bytes in 4 KiB
+//! copy-on-write pages). They arrive in later releases; see the `CHANGELOG`.
 //!
 //! # When to use which
 //!
 //! - [`Shared<T>`] instead of `Arc<T>` when you never need weak references and want
 //!   copy-on-write: uniqueness is one atomic load, and it plugs straight into `arc-swap`
 //!   (it implements `arc_swap::RefCnt`).
+//! - [`CowString`] instead of `String` when strings are cloned more often than written (names,
+//!   keys, tokens, config values): clones cost nothing, short strings never allocate, and it
+//!   still edits like a `String`. Instead of `Arc<str>` when you sometimes need to write.
 //!
 //! # Thread safety
 //!
 //! [`Shared<T>`] is `Send` and `Sync` exactly when `T` is `Send + Sync` (the same bounds as
-//! `Arc<T>`). Its count follows `Arc`'s rules: relaxed increments, release decrements with an
-//! acquire fence before the last handle frees, an acquire load for the uniqueness check, and an
-//! abort (not a panic) past `isize::MAX` handles. These orderings are model-checked with loom.
+//! `Arc<T>`); [`CowString`] is `Send + Sync`. Both follow `Arc`'s count rules: relaxed
+//! increments, release decrements with an acquire fence before the last handle frees, an
+//! acquire load for the uniqueness check, and an abort (not a panic) past `isize::MAX` handles.
+//! These orderings are model-checked with loom.
 //!
 //! # Features
 //!
 //! - `std` (default): the standard library. Without it (`default-features = false`) the core
-//!   needs only `alloc`; the snapshot collections and the `io` traits will need `std`.
-//! - `serde` (off by default): `Serialize` / `Deserialize` for every type, through its value.
+//!   and the string need only `alloc`; the snapshot collections and the `io` traits will need
+//!   `std`.
+//! - `serde` (off by default): `Serialize` / `Deserialize` for every type, through its value
+//!   (`CowString` as a string).
 #![no_std]
 #![doc(test(attr(deny(warnings))))]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
@@ -57,6 +70,7 @@ extern crate alloc;
 extern crate std;
 
 mod shared;
+mod string;
 mod sync;
 
 #[cfg(feature = "serde")]
@@ -74,3 +88,4 @@ struct ReadmeDoctests;
 mod tests;
 
 pub use crate::shared::Shared;
+pub use crate::string::CowString;

@@ -1,12 +1,9 @@
 //! Public-API tests of `Shared<T>`.
 //!
-//! Leaks are checked with a counting allocator: it counts the allocations that each thread
-//! makes minus those it frees, so a test measures its own code even while other tests run.
-//! Panicking test types raise their panic with `resume_unwind`, which skips the panic hook, so
-//! that printing a panic message does not allocate in the middle of a measurement.
+//! Leaks are checked with the counting allocator in `tests/support`.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+mod support;
+
 use std::collections::HashSet;
 use std::hash::BuildHasher;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -14,49 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use cowkit::Shared;
-
-struct CountingAlloc;
-
-thread_local! {
-    /// Allocations made minus allocations freed by this thread.
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-}
-
-fn track(delta: isize) {
-    // `try_with`: during thread teardown the counter may be gone; those frees are not ours.
-    let _ = LIVE.try_with(|live| live.set(live.get() + delta));
-}
-
-// SAFETY: every call is forwarded unchanged to `System`, which upholds `GlobalAlloc`'s contract;
-// the bookkeeping touches only a const-initialized thread-local `Cell` and never allocates.
-unsafe impl GlobalAlloc for CountingAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract for `alloc` is passed on unchanged.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            track(1);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract for `dealloc` is passed on unchanged.
-        unsafe { System.dealloc(ptr, layout) };
-        track(-1);
-    }
-}
-
-#[global_allocator]
-static ALLOC: CountingAlloc = CountingAlloc;
-
-/// Runs `f` and asserts that it freed every allocation it made on this thread.
-fn assert_no_leak<R>(f: impl FnOnce() -> R) -> R {
-    let before = LIVE.with(Cell::get);
-    let result = f();
-    let after = LIVE.with(Cell::get);
-    assert_eq!(after, before, "{} allocation(s) leaked", after - before);
-    result
-}
+use support::assert_no_leak;
 
 /// Counts live instances through a shared counter; optionally panics in `clone` or `drop`.
 struct Probe<'a> {

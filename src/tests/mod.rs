@@ -5,3 +5,5 @@ mod overflow;
 
 #[cfg(loom)]
 mod loom_shared;
+#[cfg(loom)]
+mod loom_string;

@@ -2,3 +2,4 @@
 //! applied to the cowkit type and to a std model, with the invariants checked after every op.
 
 pub mod shared;
+pub mod string;

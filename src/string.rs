@@ -1,0 +1,1463 @@
+//! [`CowString`]: a 16-byte refcounted string with 15 bytes inline, O(1) clone, and writes that
+//! copy only when the text is shared.
+
+use alloc::alloc::{Layout, alloc, dealloc, handle_alloc_error, realloc};
+use alloc::borrow::Cow;
+use alloc::boxed::Box;
+use alloc::string::String;
+use core::borrow::Borrow;
+use core::cmp::Ordering;
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::iter::FusedIterator;
+use core::mem::MaybeUninit;
+use core::ops::{
+    Add, AddAssign, Bound, Deref, Index, IndexMut, Range, RangeBounds, RangeFrom, RangeFull,
+    RangeInclusive, RangeTo, RangeToInclusive,
+};
+use core::ptr::{self, NonNull};
+use core::str::FromStr;
+
+use crate::shared::RefCount;
+
+/// The longest text kept inline, in the handle itself: 16 bytes less the tag byte.
+pub(crate) const INLINE_CAP: usize = 15;
+
+/// The longest heap text: its length is stored in the 7 bytes beside the pointer (so the tag
+/// byte, the length's eighth byte, is always 0 for a heap string), and an allocation may not
+/// pass `isize::MAX` bytes. 2^56 − 1 bytes is 64 PiB, far beyond any machine.
+const MAX_CAP: usize = {
+    let by_tag: u64 = (1 << 56) - 1;
+    let by_alloc = isize::MAX as u64 - size_of::<Header>() as u64;
+    (if by_tag < by_alloc { by_tag } else { by_alloc }) as usize
+};
+
+/// The smallest heap block: the first spill from inline gets room for a few more appends.
+const MIN_HEAP_CAP: usize = 32;
+
+/// The last byte of the handle: which representation is live, and the inline length.
+///
+/// An enum (not a `u8`) so that the compiler knows values 17..=255 never occur and can use
+/// one of them for `Option<CowString>`'s `None`: that keeps `Option<CowString>` at 16 bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
+enum Tag {
+    /// Heap: bytes 0..8 hold the block pointer, bytes 8..16 the length (little-endian, and
+    /// below 2^56, so this byte, its top byte, is 0).
+    Heap = 0,
+    // Inline: the text is bytes 0..n; the tag is n + 1.
+    Len0 = 1,
+    Len1,
+    Len2,
+    Len3,
+    Len4,
+    Len5,
+    Len6,
+    Len7,
+    Len8,
+    Len9,
+    Len10,
+    Len11,
+    Len12,
+    Len13,
+    Len14,
+    Len15,
+}
+
+/// `INLINE_TAGS[n]` is the tag of an inline text of `n` bytes.
+const INLINE_TAGS: [Tag; INLINE_CAP + 1] = [
+    Tag::Len0,
+    Tag::Len1,
+    Tag::Len2,
+    Tag::Len3,
+    Tag::Len4,
+    Tag::Len5,
+    Tag::Len6,
+    Tag::Len7,
+    Tag::Len8,
+    Tag::Len9,
+    Tag::Len10,
+    Tag::Len11,
+    Tag::Len12,
+    Tag::Len13,
+    Tag::Len14,
+    Tag::Len15,
+];
+
+/// The start of a heap block; `capacity` bytes of text follow it in the same allocation.
+#[repr(C)]
+struct Header {
+    /// Handles sharing this block: `Shared`'s count and rules (see `RefCount`).
+    count: RefCount,
+    /// Bytes of text the block holds. Invariant: changes only while `count == 1`, and
+    /// `capacity <= MAX_CAP`.
+    capacity: usize,
+}
+
+/// Where the text starts in a block: right after the header (8-byte aligned, so no padding).
+const DATA_OFFSET: usize = size_of::<Header>();
+
+/// The one place heap blocks are allocated, grown and freed.
+mod block {
+    use super::*;
+
+    /// The layout of a block holding `capacity` bytes.
+    fn layout(capacity: usize) -> Layout {
+        match Layout::from_size_align(DATA_OFFSET + capacity, align_of::<Header>()) {
+            Ok(layout) if capacity <= MAX_CAP => layout,
+            _ => capacity_overflow(),
+        }
+    }
+
+    /// A new block with a count of one and room for `capacity` bytes (at least one).
+    pub(super) fn new(capacity: usize) -> NonNull<Header> {
+        let layout = layout(capacity);
+        // SAFETY: the layout's size is at least `DATA_OFFSET` > 0.
+        let raw = unsafe { alloc(layout) };
+        let Some(ptr) = NonNull::new(raw.cast::<Header>()) else {
+            handle_alloc_error(layout)
+        };
+        // SAFETY: `ptr` is a fresh allocation, aligned and big enough for a `Header`.
+        unsafe {
+            ptr.as_ptr().write(Header {
+                count: RefCount::new(),
+                capacity,
+            })
+        };
+        ptr
+    }
+
+    /// Moves a block to room for `capacity` bytes, keeping its header and text.
+    ///
+    /// # Safety
+    /// - `ptr` is a live block whose count is 1, held by the caller's only handle;
+    /// - `capacity` is at least the length of the text the caller keeps in it.
+    pub(super) unsafe fn grow(ptr: NonNull<Header>, capacity: usize) -> NonNull<Header> {
+        let new_layout = layout(capacity);
+        // SAFETY: the block is live (caller's contract), so its header can be read.
+        let old_layout = layout(unsafe { ptr.as_ref() }.capacity);
+        // SAFETY: `ptr` was allocated with `old_layout` (every block is made by `new` or
+        // `grow` with `layout(capacity)`), the alignment is unchanged, and `new_layout`'s size
+        // is non-zero and at most `isize::MAX` (checked in `layout`).
+        let raw = unsafe { realloc(ptr.as_ptr().cast(), old_layout, new_layout.size()) };
+        let Some(new) = NonNull::new(raw.cast::<Header>()) else {
+            handle_alloc_error(new_layout)
+        };
+        // SAFETY: `new` is the moved block, unique (the caller's only handle owns it).
+        unsafe { (*new.as_ptr()).capacity = capacity };
+        new
+    }
+
+    /// Drops the header and frees the block.
+    ///
+    /// # Safety
+    /// - `ptr` is a live block whose count has reached zero: no handle uses it any more.
+    pub(super) unsafe fn free(ptr: NonNull<Header>) {
+        // SAFETY: the block is live until the `dealloc` below (caller's contract).
+        let layout = layout(unsafe { ptr.as_ref() }.capacity);
+        // SAFETY: the header was written by `new` and is dropped once, here (a no-op for a
+        // plain atomic, but it keeps the count's type free to own resources, as loom's does).
+        unsafe { ptr::drop_in_place(ptr.as_ptr()) };
+        // SAFETY: allocated with this layout; no handle uses it any more.
+        unsafe { dealloc(ptr.as_ptr().cast(), layout) };
+    }
+
+    /// The first byte of the block's text.
+    pub(super) fn data(ptr: NonNull<Header>) -> *mut u8 {
+        // SAFETY: the text starts `DATA_OFFSET` bytes into the allocation, within it.
+        unsafe { ptr.as_ptr().cast::<u8>().add(DATA_OFFSET) }
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn capacity_overflow() -> ! {
+    panic!("capacity overflow");
+}
+
+/// A refcounted string: 16 bytes, up to 15 bytes inline, O(1) clone, copy-on-write.
+///
+/// `CowString` reads like a `&str` (it derefs to `str`) and writes like a `String`. Cloning
+/// never copies the text: a short text (up to 15 bytes) lives inside the handle itself, and a
+/// longer one lives in a heap block that clones share through a reference count. A write
+/// first makes the text unique: in place when no other handle shares it, else with one copy
+/// into a new block that has room to grow, so a run of appends after a clone stays amortized
+/// O(1).
+///
+/// # Memory layout
+///
+/// ```text
+///  inline (≤ 15 bytes):  ┌──────────────────────────────────────────┬─────────┐
+///                        │ text bytes 0..15                          │ len + 1 │
+///                        └──────────────────────────────────────────┴─────────┘
+///  heap:                 ┌────────────────────┬─────────────────────┬─────────┐
+///                        │ block pointer      │ len (7 bytes, LE)   │ 0       │
+///                        └─────────┬──────────┴─────────────────────┴─────────┘
+///                                  ▼
+///            ┌──────────────┬─────────────────┬──────────────────────────────┐
+///            │ count (atomic)│ capacity       │ text bytes …                 │
+///            └──────────────┴─────────────────┴──────────────────────────────┘
+/// ```
+///
+/// `size_of::<CowString>() == 16`, and `size_of::<Option<CowString>>() == 16` too: the last
+/// byte never takes values above 16, and `None` uses one of them.
+///
+/// # Costs
+///
+/// | operation | cost |
+/// |---|---|
+/// | `clone` | copy 16 bytes; plus one relaxed atomic increment for a heap text |
+/// | read (`Deref`, `as_str`, `s[range]`) | one branch on the tag; never copies |
+/// | first write after a clone | one copy of the text into a new block with room to grow |
+/// | later writes, appends | in place, amortized O(1) per appended byte |
+/// | `==` on two clones of one heap text | pointer and length compare, no byte read |
+///
+/// # Mutation through `[]`, and the hole that sank C++'s COW strings
+///
+/// `&mut s[range]` ([`IndexMut`]) unshares the text first, then hands out `&mut str` into the
+/// now-private buffer:
+///
+/// ```
+/// use cowkit::CowString;
+/// let mut s = CowString::from("copy-on-write strings");
+/// let other = s.clone();
+/// s[0..4].make_ascii_uppercase(); // unshares once, then writes in place
+/// assert_eq!(s, "COPY-on-write strings");
+/// assert_eq!(other, "copy-on-write strings");
+/// ```
+///
+/// C++ dropped reference-counted `std::string` because a reference taken with `operator[]`
+/// before a copy could still write into the buffer the copy shared. In Rust that program does
+/// not compile: while the `&mut str` lives, `s` is mutably borrowed and cannot be cloned.
+///
+/// ```compile_fail
+/// use cowkit::CowString;
+/// let mut s = CowString::from("a text longer than fifteen bytes");
+/// let part = &mut s[0..4];
+/// let copy = s.clone(); // error: `s` is already borrowed as mutable
+/// part.make_ascii_uppercase();
+/// # drop(copy);
+/// ```
+///
+/// # Panics
+///
+/// Every method panics exactly where `String`'s method of the same name panics for the same
+/// call: an index that is not on a `char` boundary, a range out of order or out of bounds.
+/// A length past 2^56 − 1 bytes (64 PiB) panics with "capacity overflow".
+///
+/// # Thread safety
+///
+/// `Send` and `Sync`: a heap block is never written while shared, and its count is atomic.
+///
+/// # Examples
+///
+/// ```
+/// use cowkit::CowString;
+///
+/// let mut greeting = CowString::from("hello");
+/// assert!(greeting.is_inline()); // short: no allocation
+/// greeting.push_str(", copy-on-write world");
+/// assert!(!greeting.is_inline()); // spilled to a heap block
+///
+/// let copy = greeting.clone(); // O(1): shares the block
+/// assert!(copy.ptr_eq(&greeting));
+/// greeting.push('!'); // shared: copies once, then appends
+/// assert_eq!(copy, "hello, copy-on-write world");
+/// assert_eq!(greeting, "hello, copy-on-write world!");
+/// ```
+#[repr(C, align(8))]
+pub struct CowString {
+    /// Inline: bytes `0..len` are the text (UTF-8), the rest uninitialized.
+    /// Heap: bytes `0..size_of::<usize>()` hold a `NonNull<Header>` to a live block of which
+    /// this handle owns one count, and bytes `8..15` the low 7 bytes of the length
+    /// (little-endian); bytes `0..len` of the block's text are UTF-8 and `len <= capacity`.
+    data: [MaybeUninit<u8>; INLINE_CAP],
+    /// Which of the two the handle holds (and the inline length). For a heap text it is the
+    /// length's eighth byte, which is 0 because the length is below 2^56.
+    tag: Tag,
+}
+
+const _: () = assert!(size_of::<CowString>() == 16);
+const _: () = assert!(size_of::<Option<CowString>>() == 16);
+const _: () = assert!(size_of::<usize>() <= 8 && DATA_OFFSET % align_of::<Header>() == 0);
+
+// SAFETY: a `CowString` owns its inline bytes outright; a heap block is only read while shared
+// (writes need a count of 1 seen through `&mut`), and its count is atomic, so handles may move
+// to and be used from other threads, like `Arc<str>`.
+unsafe impl Send for CowString {}
+// SAFETY: `&CowString` only reads (and clones, an atomic increment); see `Send`.
+unsafe impl Sync for CowString {}
+
+impl CowString {
+    /// An empty string; does not allocate.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = cowkit::CowString::new();
+    /// assert!(s.is_empty() && s.is_inline());
+    /// ```
+    #[inline]
+    pub const fn new() -> Self {
+        CowString {
+            data: [MaybeUninit::uninit(); INLINE_CAP],
+            tag: Tag::Len0,
+        }
+    }
+
+    /// An empty string with room for `capacity` bytes: inline up to 15, else one heap block.
+    ///
+    /// # Panics
+    ///
+    /// When `capacity` exceeds the maximum length ("capacity overflow").
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = cowkit::CowString::with_capacity(100);
+    /// assert!(s.capacity() >= 100 && s.is_empty());
+    /// ```
+    pub fn with_capacity(capacity: usize) -> Self {
+        if capacity <= INLINE_CAP {
+            CowString::new()
+        } else {
+            CowString::from_block(block::new(capacity), 0)
+        }
+    }
+
+    /// A heap handle owning one count of `ptr`, with `len` bytes of text.
+    #[inline]
+    fn from_block(ptr: NonNull<Header>, len: usize) -> Self {
+        let mut s = CowString::new();
+        s.set_heap(ptr, len);
+        s
+    }
+
+    /// Turns `self` into a heap handle; whatever it held before is overwritten, not dropped.
+    #[inline]
+    fn set_heap(&mut self, ptr: NonNull<Header>, len: usize) {
+        // SAFETY: `self` is 16 bytes, 8-aligned: the pointer goes to bytes 0..8, aligned, as
+        // plain bytes of the `MaybeUninit` array.
+        unsafe { (self as *mut Self).cast::<NonNull<Header>>().write(ptr) };
+        self.set_heap_len(len);
+    }
+
+    /// Writes a heap length to bytes 8..16; this also sets the tag to `Heap` (the length's
+    /// top byte, 0 because `len <= MAX_CAP < 2^56`).
+    #[inline]
+    fn set_heap_len(&mut self, len: usize) {
+        debug_assert!(len <= MAX_CAP);
+        // SAFETY: bytes 8..16 of the 16-byte, 8-aligned handle, aligned; the last of them is
+        // the tag, which receives 0, the valid value `Tag::Heap`.
+        unsafe {
+            (self as *mut Self)
+                .cast::<u8>()
+                .add(8)
+                .cast::<u64>()
+                .write((len as u64).to_le())
+        };
+        debug_assert_eq!(self.tag, Tag::Heap);
+    }
+
+    /// The heap block; only meaningful when `self.tag == Tag::Heap`.
+    #[inline]
+    fn heap_ptr(&self) -> NonNull<Header> {
+        debug_assert_eq!(self.tag, Tag::Heap);
+        // SAFETY: for a heap handle bytes 0..8 hold the block pointer (field invariant),
+        // written as a `NonNull<Header>` at an aligned offset.
+        unsafe { (self as *const Self).cast::<NonNull<Header>>().read() }
+    }
+
+    /// The heap length; only meaningful when `self.tag == Tag::Heap`.
+    #[inline]
+    fn heap_len(&self) -> usize {
+        debug_assert_eq!(self.tag, Tag::Heap);
+        // SAFETY: for a heap handle bytes 8..16 are the little-endian length, all initialized
+        // (the tag is its top byte, 0), at an aligned offset.
+        let raw = unsafe {
+            (self as *const Self)
+                .cast::<u8>()
+                .add(8)
+                .cast::<u64>()
+                .read()
+        };
+        u64::from_le(raw) as usize
+    }
+
+    /// The block's header; only for heap handles.
+    #[inline]
+    fn header(&self) -> &Header {
+        // SAFETY: a heap handle's block is live while the handle is (field invariant).
+        unsafe { self.heap_ptr().as_ref() }
+    }
+
+    /// Sets the length, keeping the representation. The caller must have made the bytes up
+    /// to `len` valid UTF-8 text, ending on a char boundary, within the capacity.
+    #[inline]
+    fn set_len(&mut self, len: usize) {
+        if self.tag == Tag::Heap {
+            debug_assert!(len <= self.header().capacity);
+            self.set_heap_len(len);
+        } else {
+            self.tag = INLINE_TAGS[len];
+        }
+    }
+
+    /// The text as bytes: a pointer and a length.
+    #[inline]
+    fn raw_parts(&self) -> (*const u8, usize) {
+        if self.tag == Tag::Heap {
+            (block::data(self.heap_ptr()), self.heap_len())
+        } else {
+            (self.data.as_ptr().cast::<u8>(), self.tag as usize - 1)
+        }
+    }
+
+    /// The text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = cowkit::CowString::from("text");
+    /// assert_eq!(s.as_str(), "text");
+    /// ```
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        let (ptr, len) = self.raw_parts();
+        // SAFETY: `ptr..ptr+len` is the initialized UTF-8 text (field invariants), which lives
+        // as long as `self` and is not written while `&self` is borrowed (writes need
+        // `&mut self`, and a shared block is never written).
+        unsafe { core::str::from_utf8_unchecked(core::slice::from_raw_parts(ptr, len)) }
+    }
+
+    /// Makes the text writable in place with room for `additional` more bytes, and returns
+    /// its first byte and its length: inline, or in a heap block no other handle shares.
+    #[inline]
+    fn writable(&mut self, additional: usize) -> (*mut u8, usize) {
+        if self.tag == Tag::Heap {
+            let (header, len) = (self.header(), self.heap_len());
+            if header.count.is_unique() && header.capacity - len >= additional {
+                return (block::data(self.heap_ptr()), len);
+            }
+        } else {
+            let len = self.tag as usize - 1;
+            if additional <= INLINE_CAP - len {
+                return (self.data.as_mut_ptr().cast::<u8>(), len);
+            }
+        }
+        self.writable_slow(additional)
+    }
+
+    /// [`writable`](Self::writable) when the text must move: from inline to heap, out of a
+    /// shared block, or to a bigger block.
+    #[cold]
+    #[inline(never)]
+    fn writable_slow(&mut self, additional: usize) -> (*mut u8, usize) {
+        let (src, len) = self.raw_parts();
+        let needed = match len.checked_add(additional) {
+            Some(n) if n <= MAX_CAP => n,
+            _ => capacity_overflow(),
+        };
+        if self.tag == Tag::Heap && self.header().count.is_unique() {
+            // Unique but too small: grow in place (realloc), doubling for amortized appends.
+            let capacity = needed
+                .max(self.header().capacity.saturating_mul(2))
+                .min(MAX_CAP);
+            // SAFETY: the block is live and unique (checked just above, through `&mut self`),
+            // and `capacity >= needed >= len`.
+            let ptr = unsafe { block::grow(self.heap_ptr(), capacity) };
+            self.set_heap(ptr, len);
+            return (block::data(ptr), len);
+        }
+        // Inline and too long, or shared: copy the text into a private home. Moving out of a
+        // shared block to a short enough text goes inline.
+        let mut private = CowString::new();
+        if needed > INLINE_CAP {
+            // Appending: room to grow; a write in place (`additional == 0`): the exact size.
+            let capacity = if additional == 0 {
+                needed
+            } else {
+                needed
+                    .max(len.saturating_mul(2))
+                    .clamp(MIN_HEAP_CAP, MAX_CAP)
+            };
+            private.set_heap(block::new(capacity), 0);
+        }
+        let dst = private.data_ptr_mut();
+        // SAFETY: `src..src+len` is our text; `dst` has room for at least `len` bytes (it was
+        // made for `needed >= len`) in a different allocation (or handle), so no overlap.
+        unsafe { ptr::copy_nonoverlapping(src, dst, len) };
+        private.set_len(len);
+        // Dropping the old handle here releases our count of a shared block.
+        *self = private;
+        (self.data_ptr_mut(), len)
+    }
+
+    /// The first byte of the text, for writing: only for a private text.
+    #[inline]
+    fn data_ptr_mut(&mut self) -> *mut u8 {
+        if self.tag == Tag::Heap {
+            block::data(self.heap_ptr())
+        } else {
+            self.data.as_mut_ptr().cast::<u8>()
+        }
+    }
+
+    /// Appends `bytes`, which the caller guarantees are UTF-8 (a whole `str` or `char`).
+    #[inline]
+    fn push_bytes(&mut self, bytes: &[u8]) {
+        let (dst, len) = self.writable(bytes.len());
+        // SAFETY: `writable` made room for `bytes.len()` more bytes after the `len` in use;
+        // `bytes` cannot overlap them: it borrows something other than `self`, and if it is
+        // another handle's text in a block we shared, `writable` moved us out of that block.
+        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), dst.add(len), bytes.len()) };
+        self.set_len(len + bytes.len());
+    }
+
+    /// Inserts `bytes` (UTF-8) at `idx`, a char boundary the caller checked.
+    fn insert_bytes(&mut self, idx: usize, bytes: &[u8]) {
+        let (dst, len) = self.writable(bytes.len());
+        debug_assert!(idx <= len);
+        // SAFETY: room for `len + bytes.len()` bytes; the tail moves with `copy` (overlapping
+        // ranges allowed), then `bytes` (not in our buffer, see `push_bytes`) fills the gap.
+        unsafe {
+            ptr::copy(dst.add(idx), dst.add(idx + bytes.len()), len - idx);
+            ptr::copy_nonoverlapping(bytes.as_ptr(), dst.add(idx), bytes.len());
+        }
+        self.set_len(len + bytes.len());
+    }
+
+    /// Bytes the current buffer holds: 15 inline, else the heap block's capacity.
+    ///
+    /// A shared block is copied on the next write whatever its capacity; call
+    /// [`reserve`](Self::reserve) to get a private buffer with room.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// assert_eq!(CowString::new().capacity(), 15);
+    /// assert!(CowString::with_capacity(64).capacity() >= 64);
+    /// ```
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        if self.tag == Tag::Heap {
+            self.header().capacity
+        } else {
+            INLINE_CAP
+        }
+    }
+
+    /// Makes the text private (unshares it) with room for at least `additional` more bytes.
+    ///
+    /// # Panics
+    ///
+    /// When the new length would exceed the maximum ("capacity overflow").
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("a");
+    /// s.reserve(100);
+    /// assert!(s.capacity() >= 101);
+    /// ```
+    pub fn reserve(&mut self, additional: usize) {
+        self.writable(additional);
+    }
+
+    /// Releases spare room: a text of up to 15 bytes moves inline; a private heap block shrinks
+    /// to the length. A shared block is left as it is (the other handles still use it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::with_capacity(100);
+    /// s.push_str("short");
+    /// s.shrink_to_fit();
+    /// assert!(s.is_inline());
+    /// ```
+    pub fn shrink_to_fit(&mut self) {
+        if self.tag != Tag::Heap {
+            return;
+        }
+        let len = self.heap_len();
+        if len <= INLINE_CAP {
+            *self = CowString::from(self.as_str());
+        } else if self.header().count.is_unique() && self.header().capacity > len {
+            // SAFETY: live, unique (checked through `&mut self`), and `len <= len`.
+            let ptr = unsafe { block::grow(self.heap_ptr(), len) };
+            self.set_heap(ptr, len);
+        }
+    }
+
+    /// Appends a `char`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("ab");
+    /// s.push('ç');
+    /// assert_eq!(s, "abç");
+    /// ```
+    #[inline]
+    pub fn push(&mut self, ch: char) {
+        let mut buf = [0; 4];
+        self.push_bytes(ch.encode_utf8(&mut buf).as_bytes());
+    }
+
+    /// Appends a string slice.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::new();
+    /// s.push_str("copy");
+    /// s.push_str("-on-write");
+    /// assert_eq!(s, "copy-on-write");
+    /// ```
+    #[inline]
+    pub fn push_str(&mut self, string: &str) {
+        self.push_bytes(string.as_bytes());
+    }
+
+    /// Removes the last `char` and returns it; `None` when empty. Never copies the text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("ab");
+    /// assert_eq!(s.pop(), Some('b'));
+    /// assert_eq!(s.pop(), Some('a'));
+    /// assert_eq!(s.pop(), None);
+    /// ```
+    pub fn pop(&mut self) -> Option<char> {
+        let ch = self.chars().next_back()?;
+        // Only the length changes: a shared block is not written, so this needs no copy.
+        self.set_len(self.len() - ch.len_utf8());
+        Some(ch)
+    }
+
+    /// Inserts a `char` at byte index `idx`.
+    ///
+    /// # Panics
+    ///
+    /// When `idx` is past the end or not on a `char` boundary, as `String::insert`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("ac");
+    /// s.insert(1, 'b');
+    /// assert_eq!(s, "abc");
+    /// ```
+    pub fn insert(&mut self, idx: usize, ch: char) {
+        assert!(
+            self.is_char_boundary(idx),
+            "assertion failed: self.is_char_boundary(idx)"
+        );
+        let mut buf = [0; 4];
+        self.insert_bytes(idx, ch.encode_utf8(&mut buf).as_bytes());
+    }
+
+    /// Inserts a string slice at byte index `idx`.
+    ///
+    /// # Panics
+    ///
+    /// When `idx` is past the end or not on a `char` boundary, as `String::insert_str`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("cow");
+    /// s.insert_str(0, "copy-on-write ");
+    /// assert_eq!(s, "copy-on-write cow");
+    /// ```
+    pub fn insert_str(&mut self, idx: usize, string: &str) {
+        assert!(
+            self.is_char_boundary(idx),
+            "assertion failed: self.is_char_boundary(idx)"
+        );
+        self.insert_bytes(idx, string.as_bytes());
+    }
+
+    /// Removes the `char` at byte index `idx` and returns it.
+    ///
+    /// # Panics
+    ///
+    /// When `idx` is not on a `char` boundary, or is at or past the end, as `String::remove`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("abc");
+    /// assert_eq!(s.remove(1), 'b');
+    /// assert_eq!(s, "ac");
+    /// ```
+    pub fn remove(&mut self, idx: usize) -> char {
+        let Some(ch) = self[idx..].chars().next() else {
+            panic!("cannot remove a char from the end of a string");
+        };
+        let width = ch.len_utf8();
+        let (dst, len) = self.writable(0);
+        // SAFETY: `idx + width <= len` (the char was found there); the tail moves down over it
+        // inside our private buffer (`copy` allows the overlap).
+        unsafe { ptr::copy(dst.add(idx + width), dst.add(idx), len - idx - width) };
+        self.set_len(len - width);
+        ch
+    }
+
+    /// Shortens the text to `new_len` bytes; nothing happens when it is not shorter. Never
+    /// copies the text.
+    ///
+    /// # Panics
+    ///
+    /// When `new_len` is shorter than the text and not on a `char` boundary, as
+    /// `String::truncate`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("hello");
+    /// s.truncate(2);
+    /// assert_eq!(s, "he");
+    /// ```
+    pub fn truncate(&mut self, new_len: usize) {
+        if new_len < self.len() {
+            assert!(
+                self.is_char_boundary(new_len),
+                "assertion failed: self.is_char_boundary(new_len)"
+            );
+            // Only the length changes: a shared block is not written.
+            self.set_len(new_len);
+        }
+    }
+
+    /// Empties the text. A private buffer keeps its capacity; a shared one is let go.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("text");
+    /// s.clear();
+    /// assert!(s.is_empty());
+    /// ```
+    pub fn clear(&mut self) {
+        if self.tag == Tag::Heap && !self.header().count.is_unique() {
+            *self = CowString::new();
+        } else {
+            self.set_len(0);
+        }
+    }
+
+    /// Keeps only the `char`s for which `keep` returns `true`, in order.
+    ///
+    /// If `keep` panics, the text stays valid: the `char`s already judged are kept or removed
+    /// as `keep` said, and the rest are kept.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("c-o-w");
+    /// s.retain(|c| c != '-');
+    /// assert_eq!(s, "cow");
+    /// ```
+    pub fn retain<F: FnMut(char) -> bool>(&mut self, mut keep: F) {
+        /// Closes the gap between the kept text and the unjudged tail, also on a panic.
+        struct Gap<'a> {
+            s: &'a mut CowString,
+            base: *mut u8,
+            len: usize,
+            read: usize,
+            written: usize,
+        }
+        impl Drop for Gap<'_> {
+            fn drop(&mut self) {
+                if self.written != self.read {
+                    // SAFETY: `written < read <= len` within our private buffer (`base` is
+                    // set before anything is removed); the unjudged tail `read..len` moves
+                    // down to `written` (`copy` allows the overlap).
+                    unsafe {
+                        ptr::copy(
+                            self.base.add(self.read),
+                            self.base.add(self.written),
+                            self.len - self.read,
+                        )
+                    };
+                }
+                // Kept chars and the whole tail are UTF-8, each ending on a boundary.
+                self.s.set_len(self.written + self.len - self.read);
+            }
+        }
+
+        let len = self.len();
+        let mut gap = Gap {
+            s: self,
+            base: ptr::null_mut(),
+            len,
+            read: 0,
+            written: 0,
+        };
+        // Taken through `gap.s`, so the pointer stays valid while `gap` holds the borrow.
+        let (base, _) = gap.s.writable(0);
+        gap.base = base;
+        while gap.read < len {
+            // SAFETY: `read..len` is unjudged text, untouched so far, starting on a char
+            // boundary, so it is valid UTF-8.
+            let rest = unsafe {
+                core::str::from_utf8_unchecked(core::slice::from_raw_parts(
+                    base.add(gap.read),
+                    len - gap.read,
+                ))
+            };
+            let ch = rest
+                .chars()
+                .next()
+                .expect("non-empty UTF-8 has a first char");
+            let width = ch.len_utf8();
+            if keep(ch) {
+                if gap.written != gap.read {
+                    // SAFETY: `written < read`, both within the buffer; `copy` allows overlap.
+                    unsafe { ptr::copy(base.add(gap.read), base.add(gap.written), width) };
+                }
+                gap.written += width;
+            }
+            gap.read += width;
+        }
+    }
+
+    /// Replaces the byte range `range` with `replace_with`; the lengths may differ.
+    ///
+    /// # Panics
+    ///
+    /// When the range is out of order or out of bounds, or either end is not on a `char`
+    /// boundary, as `String::replace_range`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("copy on write");
+    /// s.replace_range(4..5, "-");
+    /// s.replace_range(7.., "-write");
+    /// assert_eq!(s, "copy-on-write");
+    /// ```
+    pub fn replace_range<R: RangeBounds<usize>>(&mut self, range: R, replace_with: &str) {
+        let (start, end) = self.char_range(range);
+        let (new, removed) = (replace_with.len(), end - start);
+        let (dst, len) = self.writable(new.saturating_sub(removed));
+        // SAFETY: room for `len - removed + new` bytes; the tail `end..len` moves to
+        // `start + new` (overlap allowed), then `replace_with` (not in our private buffer, see
+        // `push_bytes`) fills `start..start + new`.
+        unsafe {
+            ptr::copy(dst.add(end), dst.add(start + new), len - end);
+            ptr::copy_nonoverlapping(replace_with.as_ptr(), dst.add(start), new);
+        }
+        self.set_len(len - removed + new);
+    }
+
+    /// Splits the text at byte index `at`: `self` keeps `0..at`, the result holds the rest.
+    ///
+    /// # Panics
+    ///
+    /// When `at` is past the end or not on a `char` boundary, as `String::split_off`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("copy-on-write");
+    /// let tail = s.split_off(4);
+    /// assert_eq!((s.as_str(), tail.as_str()), ("copy", "-on-write"));
+    /// ```
+    #[must_use = "use `.truncate()` if you don't need the other half"]
+    pub fn split_off(&mut self, at: usize) -> CowString {
+        assert!(
+            self.is_char_boundary(at),
+            "assertion failed: self.is_char_boundary(at)"
+        );
+        let tail = CowString::from(&self[at..]);
+        self.set_len(at);
+        tail
+    }
+
+    /// Removes the byte range `range` and returns its `char`s.
+    ///
+    /// The range is removed at once, when `drain` is called; the iterator owns the removed
+    /// text, so dropping or leaking it early changes nothing.
+    ///
+    /// # Panics
+    ///
+    /// When the range is out of order or out of bounds, or either end is not on a `char`
+    /// boundary, as `String::drain`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("copy-on-write");
+    /// let removed: String = s.drain(4..7).collect();
+    /// assert_eq!(removed, "-on");
+    /// assert_eq!(s, "copy-write");
+    /// ```
+    pub fn drain<R: RangeBounds<usize>>(
+        &mut self,
+        range: R,
+    ) -> impl DoubleEndedIterator<Item = char> + FusedIterator + fmt::Debug + Clone + use<R> {
+        let (start, end) = self.char_range(range);
+        let text = CowString::from(&self[start..end]);
+        self.replace_range(start..end, "");
+        let back = text.len();
+        Drain {
+            text,
+            front: 0,
+            back,
+        }
+    }
+
+    /// Resolves `range` against the text, panicking where `String`'s range methods panic: a
+    /// bound past `usize::MAX`, a start after the end, an end past the length, or an end that
+    /// is not a char boundary. (The wording of std's messages changes between releases; the
+    /// conditions do not.)
+    #[track_caller]
+    fn char_range<R: RangeBounds<usize>>(&self, range: R) -> (usize, usize) {
+        let len = self.len();
+        let start = match range.start_bound() {
+            Bound::Included(&n) => n,
+            Bound::Excluded(&n) => n
+                .checked_add(1)
+                .unwrap_or_else(|| panic!("attempted to index slice from after maximum usize")),
+            Bound::Unbounded => 0,
+        };
+        let end = match range.end_bound() {
+            Bound::Included(&n) => n
+                .checked_add(1)
+                .unwrap_or_else(|| panic!("attempted to index slice up to maximum usize")),
+            Bound::Excluded(&n) => n,
+            Bound::Unbounded => len,
+        };
+        if start > end {
+            panic!("slice index starts at {start} but ends at {end}");
+        }
+        if end > len {
+            panic!("range end index {end} out of range for slice of length {len}");
+        }
+        assert!(
+            self.is_char_boundary(start),
+            "assertion failed: self.is_char_boundary(start)"
+        );
+        assert!(
+            self.is_char_boundary(end),
+            "assertion failed: self.is_char_boundary(end)"
+        );
+        (start, end)
+    }
+
+    /// Converts ASCII letters to upper case in place (unsharing the text first).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("cow");
+    /// s.make_ascii_uppercase();
+    /// assert_eq!(s, "COW");
+    /// ```
+    pub fn make_ascii_uppercase(&mut self) {
+        self.as_mut_str().make_ascii_uppercase();
+    }
+
+    /// Converts ASCII letters to lower case in place (unsharing the text first).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("COW");
+    /// s.make_ascii_lowercase();
+    /// assert_eq!(s, "cow");
+    /// ```
+    pub fn make_ascii_lowercase(&mut self) {
+        self.as_mut_str().make_ascii_lowercase();
+    }
+
+    /// The text as `&mut str`, after making it private: a shared text is copied once (to
+    /// exactly its length), a private one is handed out in place.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("cow");
+    /// s.as_mut_str().make_ascii_uppercase();
+    /// assert_eq!(s, "COW");
+    /// ```
+    pub fn as_mut_str(&mut self) -> &mut str {
+        let (ptr, len) = self.writable(0);
+        // SAFETY: `ptr..ptr+len` is our private UTF-8 text (`writable` unshared it); the
+        // borrow of `self` keeps any clone from being made while the `&mut str` lives.
+        unsafe { core::str::from_utf8_unchecked_mut(core::slice::from_raw_parts_mut(ptr, len)) }
+    }
+
+    /// The text as a `String` (one copy).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = cowkit::CowString::from("text");
+    /// assert_eq!(s.into_string(), String::from("text"));
+    /// ```
+    pub fn into_string(self) -> String {
+        String::from(self.as_str())
+    }
+
+    /// `true` when the text lives inside the handle (up to 15 bytes, no allocation).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// assert!(CowString::from("fifteen bytes..").is_inline());
+    /// assert!(!CowString::from("sixteen bytes...").is_inline());
+    /// ```
+    #[inline]
+    pub fn is_inline(&self) -> bool {
+        self.tag != Tag::Heap
+    }
+
+    /// `true` when a write would not copy: the text is inline or in a block no other handle
+    /// shares.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("a text longer than fifteen bytes");
+    /// assert!(s.is_unique());
+    /// let t = s.clone();
+    /// assert!(!s.is_unique());
+    /// drop(t);
+    /// assert!(s.is_unique());
+    /// ```
+    #[inline]
+    pub fn is_unique(&mut self) -> bool {
+        self.tag != Tag::Heap || self.header().count.is_unique()
+    }
+
+    /// `true` when both handles share one heap block and show the same length of it, so they
+    /// are clones of one another. Inline texts have no shared storage: always `false`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// let a = CowString::from("a text longer than fifteen bytes");
+    /// let b = a.clone();
+    /// assert!(a.ptr_eq(&b));
+    /// assert!(!a.ptr_eq(&CowString::from(a.as_str())));
+    /// ```
+    #[inline]
+    pub fn ptr_eq(&self, other: &CowString) -> bool {
+        self.tag == Tag::Heap
+            && other.tag == Tag::Heap
+            && self.heap_ptr() == other.heap_ptr()
+            && self.heap_len() == other.heap_len()
+    }
+
+    /// The number of handles sharing the text's heap block (1 for an inline text).
+    ///
+    /// Another thread may clone or drop a handle right after the read: use it for reporting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let a = cowkit::CowString::from("a text longer than fifteen bytes");
+    /// let b = a.clone();
+    /// assert_eq!(a.strong_count(), 2);
+    /// drop(b);
+    /// assert_eq!(a.strong_count(), 1);
+    /// ```
+    pub fn strong_count(&self) -> usize {
+        if self.tag == Tag::Heap {
+            self.header().count.get()
+        } else {
+            1
+        }
+    }
+
+    /// Formats `args` into a new string, inline when the result fits. Used by [`cow_format!`].
+    ///
+    /// [`cow_format!`]: crate::cow_format
+    #[doc(hidden)]
+    pub fn from_fmt(args: fmt::Arguments<'_>) -> CowString {
+        match args.as_str() {
+            Some(literal) => CowString::from(literal),
+            None => {
+                let mut s = CowString::new();
+                fmt::Write::write_fmt(&mut s, args).expect("a formatting trait returned an error");
+                s
+            }
+        }
+    }
+}
+
+/// Builds a [`CowString`] with `format!` syntax; results of up to 15 bytes stay inline.
+///
+/// # Examples
+///
+/// ```
+/// use cowkit::cow_format;
+/// let s = cow_format!("{}-{}", "cow", 42);
+/// assert_eq!(s, "cow-42");
+/// assert!(s.is_inline());
+/// ```
+#[macro_export]
+macro_rules! cow_format {
+    ($($arg:tt)*) => {
+        $crate::CowString::from_fmt(::core::format_args!($($arg)*))
+    };
+}
+
+impl Clone for CowString {
+    /// Another handle to the same text: 16 bytes copied, plus one relaxed atomic increment
+    /// when the text is on the heap.
+    #[inline]
+    fn clone(&self) -> Self {
+        if self.tag == Tag::Heap {
+            self.header().count.increment();
+        }
+        // SAFETY: a bitwise copy of the 16 bytes (two word moves): an inline text is plain
+        // bytes, and a heap handle's count was just incremented for the copy to own.
+        unsafe { ptr::read(self) }
+    }
+}
+
+impl Drop for CowString {
+    #[inline]
+    fn drop(&mut self) {
+        if self.tag == Tag::Heap && self.header().count.decrement() {
+            // SAFETY: the count reached zero (with the Acquire fence that orders every other
+            // handle's reads before this), so no handle uses the block any more.
+            unsafe { block::free(self.heap_ptr()) };
+        }
+    }
+}
+
+impl Deref for CowString {
+    type Target = str;
+
+    #[inline]
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Default for CowString {
+    fn default() -> Self {
+        CowString::new()
+    }
+}
+
+impl fmt::Debug for CowString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for CowString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Write for CowString {
+    #[inline]
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.push_str(s);
+        Ok(())
+    }
+
+    #[inline]
+    fn write_char(&mut self, c: char) -> fmt::Result {
+        self.push(c);
+        Ok(())
+    }
+}
+
+impl Hash for CowString {
+    /// Hashes exactly as `str` does, so `HashMap<CowString, _>` can be searched with `&str`.
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialEq for CowString {
+    /// Clones of one heap text compare equal from their pointer and length alone.
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.ptr_eq(other) || self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for CowString {}
+
+impl PartialOrd for CowString {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for CowString {
+    #[inline]
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+/// `==` and `<` both ways between `CowString` and another string type.
+macro_rules! impl_cmp_with {
+    ($($other:ty),*) => {$(
+        impl PartialEq<$other> for CowString {
+            #[inline]
+            fn eq(&self, other: &$other) -> bool {
+                self.as_str() == &other[..]
+            }
+        }
+        impl PartialEq<CowString> for $other {
+            #[inline]
+            fn eq(&self, other: &CowString) -> bool {
+                &self[..] == other.as_str()
+            }
+        }
+        impl PartialOrd<$other> for CowString {
+            #[inline]
+            fn partial_cmp(&self, other: &$other) -> Option<Ordering> {
+                self.as_str().partial_cmp(&other[..])
+            }
+        }
+        impl PartialOrd<CowString> for $other {
+            #[inline]
+            fn partial_cmp(&self, other: &CowString) -> Option<Ordering> {
+                self[..].partial_cmp(other.as_str())
+            }
+        }
+    )*};
+}
+
+impl_cmp_with!(str, &str, String, Cow<'_, str>);
+
+impl Borrow<str> for CowString {
+    #[inline]
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for CowString {
+    #[inline]
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<[u8]> for CowString {
+    #[inline]
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+#[cfg(feature = "std")]
+impl AsRef<std::ffi::OsStr> for CowString {
+    #[inline]
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.as_str().as_ref()
+    }
+}
+
+#[cfg(feature = "std")]
+impl AsRef<std::path::Path> for CowString {
+    #[inline]
+    fn as_ref(&self) -> &std::path::Path {
+        self.as_str().as_ref()
+    }
+}
+
+impl From<&str> for CowString {
+    /// Copies the text: inline up to 15 bytes, else into a block of exactly its length.
+    #[inline]
+    fn from(text: &str) -> Self {
+        let mut s = CowString::with_capacity(text.len());
+        s.push_str(text);
+        s
+    }
+}
+
+impl From<&mut str> for CowString {
+    fn from(text: &mut str) -> Self {
+        CowString::from(&*text)
+    }
+}
+
+impl From<&String> for CowString {
+    fn from(text: &String) -> Self {
+        CowString::from(text.as_str())
+    }
+}
+
+impl From<String> for CowString {
+    /// Copies the text (a `String`'s buffer has no room for the count).
+    fn from(text: String) -> Self {
+        CowString::from(text.as_str())
+    }
+}
+
+impl From<Box<str>> for CowString {
+    fn from(text: Box<str>) -> Self {
+        CowString::from(&*text)
+    }
+}
+
+impl From<Cow<'_, str>> for CowString {
+    fn from(text: Cow<'_, str>) -> Self {
+        CowString::from(&*text)
+    }
+}
+
+impl From<char> for CowString {
+    fn from(ch: char) -> Self {
+        let mut s = CowString::new();
+        s.push(ch);
+        s
+    }
+}
+
+impl From<CowString> for String {
+    fn from(text: CowString) -> Self {
+        text.into_string()
+    }
+}
+
+impl FromStr for CowString {
+    type Err = core::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(CowString::from(text))
+    }
+}
+
+/// `Extend` and `FromIterator` for each item type that appends as text.
+macro_rules! impl_extend {
+    ($($item:ty => |$s:ident, $x:ident| $push:expr),* $(,)?) => {$(
+        impl<'a> Extend<$item> for CowString {
+            fn extend<I: IntoIterator<Item = $item>>(&mut self, iter: I) {
+                for $x in iter {
+                    let $s = &mut *self;
+                    $push;
+                }
+            }
+        }
+        impl<'a> FromIterator<$item> for CowString {
+            fn from_iter<I: IntoIterator<Item = $item>>(iter: I) -> Self {
+                let mut s = CowString::new();
+                s.extend(iter);
+                s
+            }
+        }
+    )*};
+}
+
+impl_extend! {
+    char => |s, c| s.push(c),
+    &'a char => |s, c| s.push(*c),
+    &'a str => |s, x| s.push_str(x),
+    String => |s, x| s.push_str(&x),
+    Box<str> => |s, x| s.push_str(&x),
+    Cow<'a, str> => |s, x| s.push_str(&x),
+    CowString => |s, x| s.push_str(&x),
+}
+
+impl Add<&str> for CowString {
+    type Output = CowString;
+
+    /// Appends `rhs` to `self` (copying only if `self` is shared) and returns it.
+    #[inline]
+    fn add(mut self, rhs: &str) -> CowString {
+        self.push_str(rhs);
+        self
+    }
+}
+
+impl AddAssign<&str> for CowString {
+    #[inline]
+    fn add_assign(&mut self, rhs: &str) {
+        self.push_str(rhs);
+    }
+}
+
+impl AddAssign<char> for CowString {
+    #[inline]
+    fn add_assign(&mut self, rhs: char) {
+        self.push(rhs);
+    }
+}
+
+/// `s[range]` reads in place; `&mut s[range]` unshares the text first.
+macro_rules! impl_index {
+    ($($range:ty),*) => {$(
+        impl Index<$range> for CowString {
+            type Output = str;
+
+            #[inline]
+            fn index(&self, range: $range) -> &str {
+                &self.as_str()[range]
+            }
+        }
+        impl IndexMut<$range> for CowString {
+            /// Unshares the text (one copy when shared), then indexes the private text.
+            #[inline]
+            fn index_mut(&mut self, range: $range) -> &mut str {
+                &mut self.as_mut_str()[range]
+            }
+        }
+    )*};
+}
+
+impl_index!(
+    Range<usize>,
+    RangeFrom<usize>,
+    RangeTo<usize>,
+    RangeFull,
+    RangeInclusive<usize>,
+    RangeToInclusive<usize>
+);
+
+/// The `char`s removed by [`CowString::drain`], front to back.
+#[derive(Clone, Debug)]
+struct Drain {
+    /// The removed text.
+    text: CowString,
+    /// Char boundaries: `front..back` is what the iterator has not yet yielded.
+    front: usize,
+    back: usize,
+}
+
+impl Iterator for Drain {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        let ch = self.text[self.front..self.back].chars().next()?;
+        self.front += ch.len_utf8();
+        Some(ch)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let bytes = self.back - self.front;
+        (bytes.div_ceil(4), Some(bytes))
+    }
+}
+
+impl DoubleEndedIterator for Drain {
+    fn next_back(&mut self) -> Option<char> {
+        let ch = self.text[self.front..self.back].chars().next_back()?;
+        self.back -= ch.len_utf8();
+        Some(ch)
+    }
+}
+
+impl FusedIterator for Drain {}

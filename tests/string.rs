@@ -1,0 +1,573 @@
+//! Public-API tests of `CowString`.
+
+// The bad-input tests pass reversed ranges and one-char strings on purpose, to match `String`;
+// the comparison tests spell out both directions and owned operands to reach every impl.
+#![allow(
+    clippy::reversed_empty_ranges,
+    clippy::single_char_add_str,
+    clippy::nonminimal_bool,
+    clippy::cmp_owned
+)]
+
+mod support;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::BuildHasher;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::thread;
+
+use cowkit::{CowString, cow_format};
+use support::{assert_no_leak, live_allocations};
+
+const LONG: &str = "a text of more than fifteen bytes, so it lives on the heap";
+
+#[test]
+fn handle_and_option_are_16_bytes() {
+    assert_eq!(size_of::<CowString>(), 16);
+    assert_eq!(size_of::<Option<CowString>>(), 16);
+}
+
+#[test]
+fn up_to_15_bytes_stay_inline_without_allocating() {
+    let before = live_allocations();
+    let mut s = CowString::new();
+    for _ in 0..15 {
+        s.push('x');
+    }
+    let fits = CowString::from("fifteen bytes..");
+    let multi = CowString::from("é€😀abcd"); // 2 + 3 + 4 + 4 bytes
+    assert_eq!(live_allocations(), before, "inline text must not allocate");
+    assert!(s.is_inline() && fits.is_inline() && multi.is_inline());
+    assert_eq!(s.capacity(), 15);
+    s.push('y');
+    assert!(!s.is_inline(), "16 bytes spill to the heap");
+    assert_eq!(s, "xxxxxxxxxxxxxxxy");
+}
+
+#[test]
+fn heap_to_inline_and_back() {
+    assert_no_leak(|| {
+        let mut s = CowString::from(LONG);
+        s.truncate(5);
+        assert!(!s.is_inline(), "truncate keeps the buffer, like String");
+        s.shrink_to_fit();
+        assert!(s.is_inline());
+        assert_eq!(s, &LONG[..5]);
+        s.push_str(&LONG[5..]);
+        assert!(!s.is_inline());
+        assert_eq!(s, LONG);
+        let other = s.clone();
+        s.clear(); // shared: lets the block go, back to inline
+        assert!(s.is_inline() && s.is_empty());
+        assert_eq!(other, LONG);
+    });
+}
+
+#[test]
+fn clone_shares_the_block_and_counts() {
+    assert_no_leak(|| {
+        let a = CowString::from(LONG);
+        let before = live_allocations();
+        let b = a.clone();
+        let c = b.clone();
+        assert_eq!(live_allocations(), before, "clone must not allocate");
+        assert!(a.ptr_eq(&b) && b.ptr_eq(&c));
+        assert_eq!(a.strong_count(), 3);
+        assert_eq!(a.as_ptr(), c.as_ptr(), "reads never copy");
+        drop(b);
+        assert_eq!(c.strong_count(), 2);
+    });
+}
+
+#[test]
+fn equality_of_clones_and_of_different_lengths_of_one_block() {
+    let a = CowString::from(LONG);
+    let mut b = a.clone();
+    assert_eq!(a, b);
+    b.truncate(20); // still the same block, shorter view: no copy, and not equal
+    assert!(!a.ptr_eq(&b));
+    assert_ne!(a, b);
+    assert_eq!(b, &LONG[..20]);
+}
+
+/// Each write on a shared text leaves the other clone unchanged and gives `String`'s result.
+#[test]
+fn every_write_on_a_shared_text_leaves_the_clone_unchanged() {
+    type Write = (&'static str, fn(&mut CowString), fn(&mut String));
+    let writes: &[Write] = &[
+        ("push", |s| s.push('!'), |s| s.push('!')),
+        ("push_str", |s| s.push_str("++"), |s| s.push_str("++")),
+        (
+            "pop",
+            |s| {
+                let _ = s.pop();
+            },
+            |s| {
+                let _ = s.pop();
+            },
+        ),
+        ("insert", |s| s.insert(3, 'é'), |s| s.insert(3, 'é')),
+        (
+            "insert_str",
+            |s| s.insert_str(0, ">>"),
+            |s| s.insert_str(0, ">>"),
+        ),
+        (
+            "remove",
+            |s| {
+                let _ = s.remove(2);
+            },
+            |s| {
+                let _ = s.remove(2);
+            },
+        ),
+        ("truncate", |s| s.truncate(4), |s| s.truncate(4)),
+        ("clear", |s| s.clear(), |s| s.clear()),
+        (
+            "retain",
+            |s| s.retain(|c| c != 't'),
+            |s| s.retain(|c| c != 't'),
+        ),
+        (
+            "replace_range",
+            |s| s.replace_range(2..9, "-"),
+            |s| s.replace_range(2..9, "-"),
+        ),
+        (
+            "split_off",
+            |s| drop(s.split_off(6)),
+            |s| drop(s.split_off(6)),
+        ),
+        ("drain", |s| drop(s.drain(1..5)), |s| drop(s.drain(1..5))),
+        (
+            "upper",
+            |s| s.make_ascii_uppercase(),
+            |s| s.make_ascii_uppercase(),
+        ),
+        (
+            "lower",
+            |s| s.make_ascii_lowercase(),
+            |s| s.make_ascii_lowercase(),
+        ),
+        (
+            "index_mut",
+            |s| s[2..6].make_ascii_uppercase(),
+            |s| s[2..6].make_ascii_uppercase(),
+        ),
+        (
+            "as_mut_str",
+            |s| s.as_mut_str().make_ascii_uppercase(),
+            |s| s.as_mut_str().make_ascii_uppercase(),
+        ),
+        ("reserve", |s| s.reserve(100), |s| s.reserve(100)),
+        (
+            "shrink_to_fit",
+            |s| s.shrink_to_fit(),
+            |s| s.shrink_to_fit(),
+        ),
+        ("+=", |s| *s += "tail", |s| *s += "tail"),
+        ("+= char", |s| *s += 'c', |s| s.push('c')),
+        ("extend", |s| s.extend(["x", "y"]), |s| s.extend(["x", "y"])),
+        (
+            "write!",
+            |s| write!(s, "{}", 42).unwrap(),
+            |s| write!(s, "{}", 42).unwrap(),
+        ),
+    ];
+    for text in [LONG, "short text"] {
+        for (name, ours, std) in writes {
+            assert_no_leak(|| {
+                let original = CowString::from(text);
+                let mut copy = original.clone();
+                let mut expected = String::from(text);
+                ours(&mut copy);
+                std(&mut expected);
+                assert_eq!(copy, expected, "{name} on {text:?}");
+                assert_eq!(original, text, "{name} showed through the other clone");
+            });
+        }
+    }
+}
+
+#[test]
+fn appends_after_a_clone_copy_once_then_grow_in_place() {
+    let original = CowString::from(LONG);
+    let mut s = original.clone();
+    s.push('!'); // the one copy
+    let block = s.as_ptr();
+    assert!(s.capacity() > s.len(), "the copy has room to grow");
+    let room = s.capacity() - s.len();
+    for _ in 0..room {
+        s.push('.');
+    }
+    assert_eq!(s.as_ptr(), block, "appends within the room stay in place");
+    assert_eq!(original, LONG);
+}
+
+#[test]
+fn index_mut_on_a_unique_text_writes_in_place() {
+    let mut s = CowString::from(LONG);
+    let block = s.as_ptr();
+    s[0..6].make_ascii_uppercase();
+    assert_eq!(s.as_ptr(), block);
+    assert!(s.starts_with("A TEXT"));
+}
+
+#[test]
+fn reads_index_like_str() {
+    let s = CowString::from(LONG);
+    assert_eq!(&s[2..6], "text");
+    assert_eq!(&s[..1], "a");
+    assert_eq!(&s[52..], "e heap");
+    assert_eq!(&s[..=1], "a ");
+    assert_eq!(&s[2..=5], "text");
+    assert_eq!(&s[..], LONG);
+}
+
+/// The panic message of `f`, or `None` when it did not panic.
+fn panic_message(f: impl FnOnce()) -> Option<String> {
+    let payload = catch_unwind(AssertUnwindSafe(f)).err()?;
+    Some(match payload.downcast::<String>() {
+        Ok(s) => *s,
+        Err(payload) => payload
+            .downcast::<&str>()
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+    })
+}
+
+#[test]
+fn bad_indices_panic_exactly_as_string_does() {
+    let text = "aé€😀z"; // bytes: a 0, é 1..3, € 3..6, 😀 6..10, z 10
+    type Call = (&'static str, fn(&mut CowString), fn(&mut String));
+    let calls: &[Call] = &[
+        (
+            "insert inside é",
+            |s| s.insert(2, 'x'),
+            |s| s.insert(2, 'x'),
+        ),
+        (
+            "insert past end",
+            |s| s.insert(12, 'x'),
+            |s| s.insert(12, 'x'),
+        ),
+        (
+            "insert_str inside €",
+            |s| s.insert_str(4, "x"),
+            |s| s.insert_str(4, "x"),
+        ),
+        (
+            "remove inside 😀",
+            |s| {
+                let _ = s.remove(7);
+            },
+            |s| {
+                let _ = s.remove(7);
+            },
+        ),
+        (
+            "remove at end",
+            |s| {
+                let _ = s.remove(11);
+            },
+            |s| {
+                let _ = s.remove(11);
+            },
+        ),
+        (
+            "remove past end",
+            |s| {
+                let _ = s.remove(12);
+            },
+            |s| {
+                let _ = s.remove(12);
+            },
+        ),
+        ("truncate inside é", |s| s.truncate(2), |s| s.truncate(2)),
+        (
+            "split_off inside €",
+            |s| drop(s.split_off(5)),
+            |s| drop(s.split_off(5)),
+        ),
+        (
+            "split_off past end",
+            |s| drop(s.split_off(12)),
+            |s| drop(s.split_off(12)),
+        ),
+        (
+            "replace_range inside",
+            |s| s.replace_range(2..3, ""),
+            |s| s.replace_range(2..3, ""),
+        ),
+        (
+            "replace_range past end",
+            |s| s.replace_range(0..20, ""),
+            |s| s.replace_range(0..20, ""),
+        ),
+        (
+            "replace_range reversed",
+            |s| s.replace_range(3..1, ""),
+            |s| s.replace_range(3..1, ""),
+        ),
+        (
+            "drain inside",
+            |s| drop(s.drain(7..)),
+            |s| drop(s.drain(7..)),
+        ),
+        (
+            "drain past end",
+            |s| drop(s.drain(..20)),
+            |s| drop(s.drain(..20)),
+        ),
+        (
+            "drain reversed",
+            |s| drop(s.drain(6..3)),
+            |s| drop(s.drain(6..3)),
+        ),
+        (
+            "index_mut inside",
+            |s| s[0..2].make_ascii_uppercase(),
+            |s| s[0..2].make_ascii_uppercase(),
+        ),
+        (
+            "index_mut past end",
+            |s| s[0..30].make_ascii_uppercase(),
+            |s| s[0..30].make_ascii_uppercase(),
+        ),
+    ];
+    for (name, ours, std) in calls {
+        let mut s = CowString::from(text);
+        let mut t = String::from(text);
+        let (mine, theirs) = (
+            panic_message(|| ours(&mut s)),
+            panic_message(|| std(&mut t)),
+        );
+        assert!(theirs.is_some(), "{name}: the case must panic for String");
+        // std words range errors differently from release to release (`slice::range`), so
+        // for `drain` and `replace_range` only the panic itself is compared.
+        if name.starts_with("drain") || name.starts_with("replace_range") {
+            assert!(mine.is_some(), "{name}: must panic as String does");
+        } else {
+            assert_eq!(mine, theirs, "{name}");
+        }
+        assert_eq!(
+            s, text,
+            "{name}: a panicking call must leave the text as it was"
+        );
+    }
+    // Every bound shape at the edges: both panic, or neither.
+    use std::ops::Bound::{self, Excluded, Included, Unbounded};
+    let edges = [0, 1, 2, 3, 5, 6, 10, 11, 12, usize::MAX];
+    let shapes = |n: usize| [Included(n), Excluded(n), Unbounded];
+    let mut ranges: Vec<(Bound<usize>, Bound<usize>)> = Vec::new();
+    for a in edges {
+        for b in edges {
+            for start in shapes(a) {
+                for end in shapes(b) {
+                    ranges.push((start, end));
+                }
+            }
+        }
+    }
+    for range in ranges {
+        let (mut s, mut t) = (CowString::from(text), String::from(text));
+        let mine = panic_message(|| s.replace_range(range, "~")).is_some();
+        let theirs = panic_message(|| t.replace_range(range, "~")).is_some();
+        assert_eq!(mine, theirs, "replace_range({range:?})");
+        assert_eq!(s, t);
+        let (mut s, mut t) = (CowString::from(text), String::from(text));
+        let (mut x, mut y) = (String::new(), String::new());
+        let mine = panic_message(|| x = s.drain(range).collect()).is_some();
+        let theirs = panic_message(|| y = t.drain(range).collect()).is_some();
+        assert_eq!(mine, theirs, "drain({range:?})");
+        assert_eq!((s.as_str(), x), (t.as_str(), y));
+    }
+    // Calls that String accepts at the edges are accepted too.
+    let mut s = CowString::from(text);
+    s.insert(11, '!');
+    s.truncate(100);
+    assert_eq!(s.split_off(12), "");
+    assert_eq!(s, "aé€😀z!");
+}
+
+#[test]
+fn reserve_past_the_maximum_panics_with_capacity_overflow() {
+    for mut s in [CowString::from("a"), CowString::from(LONG)] {
+        let msg = panic_message(|| s.reserve(usize::MAX));
+        assert_eq!(msg.as_deref(), Some("capacity overflow"));
+        assert_eq!(s.len(), s.as_str().len());
+    }
+}
+
+#[test]
+fn panicking_retain_leaves_valid_text_and_leaks_nothing() {
+    assert_no_leak(|| {
+        let mut s = CowString::from("a-b-c-d-e-f-g-h-i-j");
+        let mut seen = 0;
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            s.retain(|c| {
+                seen += 1;
+                if seen == 6 {
+                    std::panic::resume_unwind(Box::new("stop"));
+                }
+                c != '-'
+            })
+        }));
+        assert!(result.is_err());
+        drop(result);
+        // The five judged chars lost their dashes; the rest is kept as it was.
+        assert_eq!(s, "abc-d-e-f-g-h-i-j");
+    });
+}
+
+#[test]
+fn drain_iterates_both_ways_and_is_fused() {
+    let mut s = CowString::from("héllo wörld");
+    let mut d = s.drain(..7);
+    assert_eq!(s, "wörld", "the range is removed at once");
+    assert_eq!(d.next(), Some('h'));
+    assert_eq!(d.next_back(), Some(' '));
+    assert_eq!(d.collect::<String>(), "éllo");
+}
+
+#[test]
+fn hash_equals_str_and_map_lookups_by_str_work() {
+    let state = std::collections::hash_map::RandomState::new();
+    for text in ["short", LONG] {
+        assert_eq!(state.hash_one(CowString::from(text)), state.hash_one(text));
+    }
+    let mut map: HashMap<CowString, u32> = HashMap::new();
+    map.insert(CowString::from(LONG), 1);
+    map.insert("k".into(), 2);
+    assert_eq!(map.get(LONG), Some(&1));
+    assert_eq!(map.get("k"), Some(&2));
+}
+
+#[test]
+fn comparisons_both_ways_with_every_string_type() {
+    let s = CowString::from("beta");
+    let string = String::from("beta");
+    let cow: Cow<'_, str> = Cow::Borrowed("beta");
+    assert!(s == *"beta" && *"beta" == s);
+    assert!(s == "beta" && "beta" == s);
+    assert!(s == string && string == s);
+    assert!(s == cow && cow == s);
+    assert!(s < *"gamma" && *"alpha" < s);
+    assert!(s < "gamma" && "alpha" < s);
+    assert!(s < String::from("gamma") && String::from("alpha") < s);
+    assert!(s > Cow::Borrowed("alpha") && Cow::Borrowed("gamma") > s);
+    assert!(CowString::from("a") < CowString::from("b"));
+    assert_eq!(
+        CowString::from(LONG).cmp(&CowString::from(LONG)),
+        std::cmp::Ordering::Equal
+    );
+}
+
+#[test]
+fn conversions_in_and_out() {
+    let text = String::from(LONG);
+    assert_eq!(CowString::from(text.as_str()), LONG);
+    assert_eq!(CowString::from(&text), LONG);
+    assert_eq!(CowString::from(text.clone()), LONG);
+    assert_eq!(CowString::from(text.clone().into_boxed_str()), LONG);
+    assert_eq!(CowString::from(Cow::Borrowed(LONG)), LONG);
+    assert_eq!(CowString::from(Cow::<str>::Owned(text.clone())), LONG);
+    assert_eq!(CowString::from('€'), "€");
+    assert_eq!("parsed".parse::<CowString>().unwrap(), "parsed");
+    assert_eq!(String::from(CowString::from(LONG)), LONG);
+    assert_eq!(CowString::from(LONG).into_string(), LONG);
+    assert_eq!(CowString::default(), "");
+}
+
+#[test]
+fn collect_extend_add_and_write() {
+    let chars: CowString = LONG.chars().collect();
+    assert_eq!(chars, LONG);
+    let strs: CowString = ["ab", "cd"].into_iter().collect();
+    assert_eq!(strs, "abcd");
+    let strings: CowString = vec![String::from("x"), String::from("y")]
+        .into_iter()
+        .collect();
+    assert_eq!(strings, "xy");
+    let cows: CowString = [CowString::from("p"), CowString::from(LONG)]
+        .into_iter()
+        .collect();
+    assert_eq!(cows, format!("p{LONG}"));
+    let refs: CowString = ['a', 'b'].iter().collect();
+    assert_eq!(refs, "ab");
+    let mut s = CowString::from("x") + "y" + "z";
+    s += "!";
+    s += '?';
+    write!(s, "{}", 7).unwrap();
+    assert_eq!(s, "xyz!?7");
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn formatting_and_views() {
+    let s = CowString::from("tab\there");
+    assert_eq!(format!("{s}"), "tab\there");
+    assert_eq!(format!("{s:?}"), "\"tab\\there\"");
+    let as_bytes: &[u8] = s.as_ref();
+    assert_eq!(as_bytes, b"tab\there");
+    let file = CowString::from("/tmp/x");
+    let path: &std::path::Path = file.as_ref();
+    assert_eq!(path, std::path::Path::new("/tmp/x"));
+    let os: &std::ffi::OsStr = s.as_ref();
+    assert_eq!(os, "tab\there");
+}
+
+#[test]
+fn cow_format_writes_short_results_inline() {
+    let short = cow_format!("{}-{}", "ab", 12);
+    assert!(short.is_inline());
+    assert_eq!(short, "ab-12");
+    let long = cow_format!("{LONG}{}", 1);
+    assert!(!long.is_inline());
+    assert_eq!(long, format!("{LONG}1"));
+    assert_eq!(cow_format!("literal"), "literal");
+}
+
+#[test]
+fn send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<CowString>();
+}
+
+#[test]
+fn clones_on_threads_write_their_own_copies() {
+    let base = CowString::from(LONG);
+    thread::scope(|scope| {
+        for t in 0..4 {
+            let mut mine = base.clone();
+            scope.spawn(move || {
+                for round in 0..2_000 {
+                    let reader = mine.clone();
+                    if round % 100 == 0 {
+                        mine.push_str("+");
+                    }
+                    assert!(reader.starts_with(LONG));
+                }
+                mine[0..1].make_ascii_uppercase();
+                assert_eq!(mine.len(), LONG.len() + 20, "thread {t}");
+            });
+        }
+    });
+    assert_eq!(base, LONG);
+    assert_eq!(base.strong_count(), 1);
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_as_a_string() {
+    let s = CowString::from(LONG);
+    let json = serde_json::to_string(&s).unwrap();
+    assert_eq!(json, serde_json::to_string(LONG).unwrap());
+    let back: CowString = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, s);
+    let short: CowString = serde_json::from_str("\"hi\"").unwrap();
+    assert!(short.is_inline());
+    assert!(serde_json::from_str::<CowString>("12").is_err());
+}
