@@ -428,12 +428,14 @@ impl<T> Shared<T> {
     /// See [`Shared::into_raw`].
     pub unsafe fn from_raw(ptr: *const T) -> Self {
         let offset = mem::offset_of!(Inner<T>, value);
-        // SAFETY: `ptr` points at the `value` field of a live `Inner<T>` (caller's contract), and
-        // carries the provenance of the whole allocation (`as_ptr` derives it from the raw
-        // `Inner` pointer), so stepping back by the field's offset stays in bounds and gives a
-        // non-null pointer to the `Inner`.
-        let inner =
-            unsafe { NonNull::new_unchecked(ptr.byte_sub(offset).cast::<Inner<T>>().cast_mut()) };
+        // SAFETY: `ptr` points at the `value` field of a live `Inner<T>` (caller's contract),
+        // with the provenance of the whole allocation (`as_ptr` derives it from the `Inner`
+        // pointer), so stepping back by the field's offset stays inside that allocation.
+        let inner = unsafe { ptr.byte_sub(offset) }
+            .cast::<Inner<T>>()
+            .cast_mut();
+        // SAFETY: `inner` points at a live allocation, so it is not null.
+        let inner = unsafe { NonNull::new_unchecked(inner) };
         Shared {
             ptr: inner,
             owns: PhantomData,
