@@ -1,9 +1,11 @@
 //! Compile-fail doctests that pin thread-safety and must-use behaviour. Not public API.
 //!
-//! `Shared<T>` is `Send + Sync` exactly when `T` is `Send + Sync`. These compile:
+//! `CowString` is `Send + Sync`; `Shared<T>` is `Send + Sync` exactly when `T` is
+//! `Send + Sync`. These compile:
 //!
 //! ```
 //! fn send_sync<S: Send + Sync>() {}
+//! send_sync::<cowkit::CowString>();
 //! send_sync::<cowkit::Shared<u8>>();
 //! send_sync::<cowkit::Shared<std::sync::Mutex<u8>>>();
 //! ```
