@@ -69,6 +69,12 @@ extern crate alloc;
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+#[cfg(feature = "std")]
+mod cell;
+#[cfg(feature = "std")]
+mod list;
+#[cfg(feature = "std")]
+mod map;
 mod shared;
 mod string;
 mod sync;
@@ -87,5 +93,11 @@ struct ReadmeDoctests;
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "std")]
+pub use crate::cell::{CowCell, Reader, Snapshot};
+#[cfg(feature = "std")]
+pub use crate::list::{CowList, CowSet};
+#[cfg(feature = "std")]
+pub use crate::map::CowMap;
 pub use crate::shared::Shared;
 pub use crate::string::CowString;

@@ -48,3 +48,77 @@ impl<'de> Deserialize<'de> for CowString {
         deserializer.deserialize_str(Text)
     }
 }
+
+/// The snapshot collections: each serializes one snapshot of its current version, so a
+/// concurrent writer can never make it write half of an update.
+#[cfg(feature = "std")]
+mod collections {
+    use core::hash::{BuildHasher, Hash};
+    use std::collections::HashMap;
+    use std::vec::Vec;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::{CowCell, CowList, CowMap, CowSet};
+
+    impl<T: Serialize> Serialize for CowCell<T> {
+        /// Serializes the current value, as `T` does.
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            T::serialize(&self.load(), serializer)
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for CowCell<T> {
+        /// Deserializes a `T` into a new cell.
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            T::deserialize(deserializer).map(CowCell::new)
+        }
+    }
+
+    impl<T: Serialize> Serialize for CowList<T> {
+        /// Serializes the current version as a sequence.
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.load()[..].serialize(serializer)
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for CowList<T> {
+        /// Deserializes a sequence (through `Vec<T>`, whose serde impl caps pre-allocation).
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            Vec::deserialize(deserializer).map(CowList::from)
+        }
+    }
+
+    impl<T: Serialize> Serialize for CowSet<T> {
+        /// Serializes the current version as a sequence, in insertion order.
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.load()[..].serialize(serializer)
+        }
+    }
+
+    impl<'de, T: Deserialize<'de> + PartialEq> Deserialize<'de> for CowSet<T> {
+        /// Deserializes a sequence, keeping the first of equal elements.
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            Vec::deserialize(deserializer).map(CowSet::from)
+        }
+    }
+
+    impl<K: Serialize, V: Serialize, H> Serialize for CowMap<K, V, H> {
+        /// Serializes the current version as a map.
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_map(self.load().iter())
+        }
+    }
+
+    impl<'de, K, V, H> Deserialize<'de> for CowMap<K, V, H>
+    where
+        K: Deserialize<'de> + Eq + Hash,
+        V: Deserialize<'de>,
+        H: BuildHasher + Default,
+    {
+        /// Deserializes a map (through `HashMap`, whose serde impl caps pre-allocation).
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            HashMap::deserialize(deserializer).map(CowMap::from)
+        }
+    }
+}

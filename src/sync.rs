@@ -17,51 +17,89 @@ pub(crate) use loom::sync::atomic::{AtomicUsize, Ordering, fence};
 
 /// The writers' mutex: serializes the writers of one snapshot cell.
 ///
-/// It guards no data of its own (the data lives in the swap cell), only the right to write, so
-/// it is a lock around `()`. parking_lot's mutex does not poison, so a panicking writer leaves
-/// the lock usable for the next one.
-// The writers' mutex and the swap cell serve the snapshot collections (`CowCell` and the types
-// built on it, DESIGN.md); until those land, only the loom tests use them.
+/// It guards no data of its own (the data lives in the swap cell), only the right to write.
+/// parking_lot's mutexes do not poison, so a panicking writer leaves the lock usable for the
+/// next one.
+///
+/// A writer that calls back into the same cell from inside its own write (a closure given to
+/// `update`, or a `Clone` or `Drop` run under the lock) would wait for itself forever with a
+/// plain mutex. The lock is therefore parking_lot's `ReentrantMutex`, which lets the owning
+/// thread in again, around a flag that says a write is in progress: the second entry sees the
+/// flag and panics with [`REENTRANT_WRITE`] instead of deadlocking. The panic unwinds through
+/// the outer write, which then publishes nothing and releases the lock.
 #[cfg(feature = "std")]
-#[cfg_attr(not(all(test, loom)), allow(dead_code))]
 pub(crate) mod writer {
+    #[cfg(not(all(test, loom)))]
+    use core::cell::Cell;
+
+    /// The message of the panic raised by a write from inside a write to the same cell.
+    pub(crate) const REENTRANT_WRITE: &str = "cowkit: a write to a collection from inside \
+        its own write (an `update` closure, or a `Clone` or `Drop` it runs) would deadlock; \
+        make the second change inside the same closure, or after it returns";
+
     /// A mutex that guards the right to publish a new snapshot.
     pub(crate) struct WriterLock {
+        /// `true` while a writer holds the lock; only the owning thread reads or writes it.
         #[cfg(not(all(test, loom)))]
-        lock: parking_lot::Mutex<()>,
+        lock: parking_lot::ReentrantMutex<Cell<bool>>,
+        // loom has no re-entrant mutex; the re-entry check is single-threaded logic, tested
+        // in the normal build, so loom models a plain mutex.
         #[cfg(all(test, loom))]
         lock: loom::sync::Mutex<()>,
     }
 
     /// Held while one writer copies, changes and publishes; dropping it lets the next in.
-    #[cfg(not(all(test, loom)))]
-    pub(crate) type WriterGuard<'a> = parking_lot::MutexGuard<'a, ()>;
-    /// Held while one writer copies, changes and publishes; dropping it lets the next in.
-    #[cfg(all(test, loom))]
-    pub(crate) type WriterGuard<'a> = loom::sync::MutexGuard<'a, ()>;
+    pub(crate) struct WriterGuard<'a> {
+        #[cfg(not(all(test, loom)))]
+        guard: parking_lot::ReentrantMutexGuard<'a, Cell<bool>>,
+        #[cfg(all(test, loom))]
+        _guard: loom::sync::MutexGuard<'a, ()>,
+    }
 
     impl WriterLock {
         /// An unlocked lock.
         pub(crate) fn new() -> Self {
             WriterLock {
                 #[cfg(not(all(test, loom)))]
-                lock: parking_lot::Mutex::new(()),
+                lock: parking_lot::ReentrantMutex::new(Cell::new(false)),
                 #[cfg(all(test, loom))]
                 lock: loom::sync::Mutex::new(()),
             }
         }
 
         /// Blocks until no other writer holds the lock.
+        ///
+        /// # Panics
+        ///
+        /// With [`REENTRANT_WRITE`] when this thread already holds it.
         pub(crate) fn lock(&self) -> WriterGuard<'_> {
             #[cfg(not(all(test, loom)))]
-            return self.lock.lock();
-            // loom's mutex poisons like std's; our writers never leave shared state half-written
-            // (they publish only at the end), so a poisoned lock is still safe to take.
+            {
+                let guard = self.lock.lock();
+                if guard.replace(true) {
+                    // The outer write on this thread still holds the lock and its flag; this
+                    // guard is dropped by the unwind without touching the flag.
+                    drop(guard);
+                    panic!("{REENTRANT_WRITE}");
+                }
+                WriterGuard { guard }
+            }
+            // loom's mutex poisons like std's; our writers never leave shared state
+            // half-written (they publish only at the end), so a poisoned lock is safe to take.
             #[cfg(all(test, loom))]
-            return self
-                .lock
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            WriterGuard {
+                _guard: self
+                    .lock
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+            }
+        }
+    }
+
+    #[cfg(not(all(test, loom)))]
+    impl Drop for WriterGuard<'_> {
+        fn drop(&mut self) {
+            self.guard.set(false);
         }
     }
 }
@@ -69,7 +107,6 @@ pub(crate) mod writer {
 /// The snapshot swap cell: holds the current `Shared<T>`; readers load it without locking,
 /// a writer swaps in a new one.
 #[cfg(feature = "std")]
-#[cfg_attr(not(all(test, loom)), allow(dead_code))]
 pub(crate) mod swap {
     use crate::Shared;
 
@@ -137,6 +174,55 @@ pub(crate) mod swap {
             return self.cell.into_inner();
             #[cfg(all(test, loom))]
             return self.cell.into_inner().unwrap();
+        }
+    }
+
+    /// Turns a short read into an owned handle (takes a count if the guard had none).
+    pub(crate) fn guard_into_shared<T>(guard: SwapGuard<T>) -> Shared<T> {
+        #[cfg(not(all(test, loom)))]
+        return arc_swap::Guard::into_inner(guard);
+        #[cfg(all(test, loom))]
+        return guard;
+    }
+
+    /// A reader's private cache of one cell's current snapshot, for hot read loops.
+    ///
+    /// It owns a handle to the snapshot it last saw; `load` compares that with the cell's
+    /// current pointer (one relaxed load) and reloads only when a writer has published since.
+    /// Normal builds: arc-swap's `Cache`. Loom builds: the same idea over the stand-in cell.
+    pub(crate) struct SwapReader<'a, T> {
+        #[cfg(not(all(test, loom)))]
+        cache: arc_swap::cache::Cache<&'a arc_swap::ArcSwapAny<Shared<T>>, Shared<T>>,
+        #[cfg(all(test, loom))]
+        cell: &'a SwapCell<T>,
+        #[cfg(all(test, loom))]
+        cached: Shared<T>,
+    }
+
+    impl<'a, T> SwapReader<'a, T> {
+        /// A reader of `cell`, starting at its current snapshot.
+        pub(crate) fn new(cell: &'a SwapCell<T>) -> Self {
+            #[cfg(not(all(test, loom)))]
+            return SwapReader {
+                cache: arc_swap::cache::Cache::new(&cell.cell),
+            };
+            #[cfg(all(test, loom))]
+            return SwapReader {
+                cell,
+                cached: cell.load_full(),
+            };
+        }
+
+        /// The current snapshot, reloaded only if it changed since the last call.
+        #[inline]
+        pub(crate) fn load(&mut self) -> &Shared<T> {
+            #[cfg(not(all(test, loom)))]
+            return self.cache.load();
+            #[cfg(all(test, loom))]
+            {
+                self.cached = self.cell.load_full();
+                &self.cached
+            }
         }
     }
 

@@ -1,0 +1,415 @@
+//! `CowCell<T>` and `Snapshot<T>`: the snapshot / copy-and-swap protocol, written once.
+//!
+//! Every snapshot collection (`CowList`, `CowSet`, `CowMap`) is a `CowCell` around a std
+//! container; all of their writes go through [`CowCell::rewrite`], the one place that takes the
+//! writers' lock, publishes and frees.
+#![deny(unsafe_code)]
+
+use core::fmt;
+use core::ops::Deref;
+
+use crate::Shared;
+use crate::sync::swap::{self, SwapCell, SwapGuard, SwapReader};
+use crate::sync::writer::WriterLock;
+
+/// A value that many threads read without locking while writers replace it with an edited
+/// copy: the copy-on-write cell under [`CowList`](crate::CowList), [`CowSet`](crate::CowSet)
+/// and [`CowMap`](crate::CowMap).
+///
+/// Readers call [`load`](CowCell::load) (a short-lived [`Snapshot`]), [`snapshot`](CowCell::snapshot)
+/// (an owned [`Shared<T>`] to keep) or a cached [`reader`](CowCell::reader) (for hot loops).
+/// None of them ever blocks, and what they see never changes under them. A writer calls
+/// [`update`](CowCell::update): it clones the current value once, applies the closure to the
+/// clone and publishes it with one atomic swap; any number of changes in one closure cost one
+/// copy. Writers take turns on a mutex, so no update is lost.
+///
+/// # Guarantees
+///
+/// - A reader sees a whole published value, never a half-applied update.
+/// - Two writers never lose each other's changes: each starts from the other's result.
+/// - A closure that panics (or returns `Err` to [`try_update`](CowCell::try_update)) publishes
+///   nothing; the cell stays usable (there is no poisoning).
+/// - A snapshot stays valid and unchanged after any number of writes; each old version is
+///   freed when its last reader lets go. The writer frees the version it replaced after
+///   releasing the lock, so other writers never wait on a free.
+/// - A write from inside a write to the same cell (`cell.update(|_| cell.update(..))`, or a
+///   `Clone`/`Drop` of `T` that writes to the cell) panics with a message saying so, instead of
+///   deadlocking; the outer write then publishes nothing.
+///
+/// # Memory layout
+///
+/// ```text
+///  CowCell<T>                                   Shared<T> blocks (one per live version)
+/// ┌─────────────────────────────────┐          ┌───────┬───────────┐
+/// │ current: ArcSwapAny<Shared<T>> ─┼────────► │ count │ T (now)   │ ◄── Snapshot, Reader
+/// │ writer:  mutex (writers only)   │          └───────┴───────────┘
+/// └─────────────────────────────────┘          ┌───────┬───────────┐
+///                                              │ count │ T (older) │ ◄── a reader's Shared<T>
+///                                              └───────┴───────────┘     (freed when it drops)
+/// ```
+///
+/// # Costs
+///
+/// | operation | cost |
+/// |---|---|
+/// | [`load`](CowCell::load) | lock-free: a few atomic operations on a thread-local slot (arc-swap's fast path), no count change |
+/// | [`snapshot`](CowCell::snapshot) | as `load`, plus one atomic increment |
+/// | [`Reader::load`] | one relaxed load and a pointer compare when nothing changed |
+/// | [`update`](CowCell::update) | lock, one `T::clone`, one allocation, one swap; the replaced version is freed after unlocking |
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::thread;
+/// use cowkit::CowCell;
+///
+/// #[derive(Clone, Debug)]
+/// struct Config { retries: u32, hosts: Vec<String> }
+///
+/// let config = Arc::new(CowCell::new(Config { retries: 3, hosts: vec!["a".into()] }));
+/// let before = config.snapshot(); // kept for as long as we like
+///
+/// let writer = {
+///     let config = Arc::clone(&config);
+///     thread::spawn(move || {
+///         // Both changes are published together: no reader sees one without the other.
+///         config.update(|c| {
+///             c.retries = 5;
+///             c.hosts.push("b".into());
+///         });
+///     })
+/// };
+/// writer.join().unwrap();
+///
+/// assert_eq!(config.load().retries, 5);
+/// assert_eq!(config.load().hosts, ["a", "b"]);
+/// assert_eq!(before.retries, 3); // the old snapshot never changes
+/// ```
+pub struct CowCell<T> {
+    /// The published version. Readers load it without locking; it changes only by a swap made
+    /// while `writer` is held.
+    current: SwapCell<T>,
+    /// Serializes writers: held from reading the current version until the next is published.
+    writer: WriterLock,
+}
+
+impl<T> CowCell<T> {
+    /// A cell holding `value`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let cell = cowkit::CowCell::new(1);
+    /// assert_eq!(*cell.load(), 1);
+    /// ```
+    pub fn new(value: T) -> Self {
+        CowCell::from_shared(Shared::new(value))
+    }
+
+    /// A cell whose current version is `value`, shared with whoever else holds it (no copy).
+    pub(crate) fn from_shared(value: Shared<T>) -> Self {
+        CowCell {
+            current: SwapCell::new(value),
+            writer: WriterLock::new(),
+        }
+    }
+
+    /// The current value, for a short read. Never blocks.
+    ///
+    /// The [`Snapshot`] derefs to `T` and never changes, whatever writers do meanwhile. It is
+    /// meant to be dropped soon (it may occupy one of a few per-thread slots of arc-swap);
+    /// keep a [`snapshot`](CowCell::snapshot) instead for long walks or to store.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let cell = cowkit::CowCell::new(vec![1, 2, 3]);
+    /// let view = cell.load();
+    /// cell.update(|v| v.clear());
+    /// assert_eq!(*view, [1, 2, 3]); // still the version it loaded
+    /// assert!(cell.load().is_empty());
+    /// ```
+    #[inline]
+    pub fn load(&self) -> Snapshot<T> {
+        Snapshot {
+            guard: self.current.load(),
+        }
+    }
+
+    /// The current value as an owned handle, to keep or send to another thread. Never blocks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::{CowCell, Shared};
+    ///
+    /// let cell = CowCell::new(String::from("v1"));
+    /// let v1: Shared<String> = cell.snapshot();
+    /// cell.replace(String::from("v2"));
+    /// assert_eq!(*v1, "v1");
+    /// assert_eq!(*cell.snapshot(), "v2");
+    /// ```
+    pub fn snapshot(&self) -> Shared<T> {
+        self.current.load_full()
+    }
+
+    /// A cached reader for hot loops: its [`Reader::load`] costs one pointer compare while
+    /// nothing has changed.
+    ///
+    /// A reader keeps the version it last loaded alive until its next `load` or its drop, so
+    /// keep one per thread or task, not one per idle object.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let cell = cowkit::CowCell::new(10);
+    /// let mut reader = cell.reader();
+    /// assert_eq!(*reader.load(), 10);
+    /// cell.update(|n| *n += 1);
+    /// assert_eq!(*reader.load(), 11);
+    /// ```
+    pub fn reader(&self) -> Reader<'_, T> {
+        Reader {
+            inner: SwapReader::new(&self.current),
+        }
+    }
+
+    /// Publishes `value` and returns the version it replaced.
+    ///
+    /// Readers holding the old version keep it; it is freed when the returned handle and they
+    /// are all gone.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let cell = cowkit::CowCell::new("old");
+    /// let old = cell.replace("new");
+    /// assert_eq!((*old, *cell.load()), ("old", "new"));
+    /// ```
+    pub fn replace(&self, value: T) -> Shared<T> {
+        let next = Shared::new(value);
+        let _writer = self.writer.lock();
+        self.current.swap(next)
+    }
+
+    /// The one write path: under the writers' lock, `build` sees the current version and
+    /// returns the next one to publish (`None` keeps the current one) and a result.
+    ///
+    /// The version replaced is dropped after the lock is released. If `build` panics, nothing
+    /// is published and the lock is released by the unwind.
+    pub(crate) fn rewrite<R>(&self, build: impl FnOnce(&T) -> (Option<T>, R)) -> R {
+        let (replaced, result) = {
+            let _writer = self.writer.lock();
+            let current = self.current.load();
+            let (next, result) = build(&current);
+            // Let go of our own read before the swap, so the swap has no claim of ours to settle.
+            drop(current);
+            (
+                next.map(|next| self.current.swap(Shared::new(next))),
+                result,
+            )
+        };
+        drop(replaced);
+        result
+    }
+}
+
+impl<T: Clone> CowCell<T> {
+    /// Changes the value: clones the current version once, applies `change` to the clone and
+    /// publishes it. Returns what `change` returns.
+    ///
+    /// Writers take turns, so concurrent updates never lose each other's changes. Readers see
+    /// the old version until the swap and the new one after, never a mix.
+    ///
+    /// # Panics
+    ///
+    /// If `change` panics, the panic propagates and nothing is published. A write to this same
+    /// cell from inside `change` (or from a `Clone` or `Drop` of `T` run here) panics rather
+    /// than deadlock.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let cell = cowkit::CowCell::new(vec![1, 2]);
+    /// let len = cell.update(|v| {
+    ///     v.push(3);
+    ///     v.push(4); // both pushes: one copy, one publish
+    ///     v.len()
+    /// });
+    /// assert_eq!(len, 4);
+    /// assert_eq!(*cell.load(), [1, 2, 3, 4]);
+    /// ```
+    pub fn update<R>(&self, change: impl FnOnce(&mut T) -> R) -> R {
+        self.rewrite(|current| {
+            let mut next = current.clone();
+            let result = change(&mut next);
+            (Some(next), result)
+        })
+    }
+
+    /// Like [`update`](CowCell::update), but publishes only when `change` returns `Ok`.
+    ///
+    /// # Errors
+    ///
+    /// Returns `change`'s error unchanged; the cell then still holds the previous version.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let balance = cowkit::CowCell::new(10u32);
+    /// let withdraw = |amount: u32| {
+    ///     balance.try_update(|b| {
+    ///         *b = b.checked_sub(amount).ok_or("insufficient funds")?;
+    ///         Ok(*b)
+    ///     })
+    /// };
+    /// assert_eq!(withdraw(4), Ok(6));
+    /// assert_eq!(withdraw(7), Err("insufficient funds"));
+    /// assert_eq!(*balance.load(), 6);
+    /// ```
+    pub fn try_update<R, E>(&self, change: impl FnOnce(&mut T) -> Result<R, E>) -> Result<R, E> {
+        self.rewrite(|current| {
+            let mut next = current.clone();
+            match change(&mut next) {
+                Ok(result) => (Some(next), Ok(result)),
+                Err(error) => (None, Err(error)),
+            }
+        })
+    }
+
+    /// The current value, taken out of the cell: moved when no snapshot shares it, else
+    /// cloned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let cell = cowkit::CowCell::new(String::from("done"));
+    /// assert_eq!(cell.into_inner(), "done");
+    /// ```
+    pub fn into_inner(self) -> T {
+        Shared::unwrap_or_clone(self.current.into_inner())
+    }
+}
+
+impl<T> Clone for CowCell<T> {
+    /// A new, independent cell that starts from this one's current version, shared (O(1)).
+    fn clone(&self) -> Self {
+        CowCell::from_shared(self.snapshot())
+    }
+}
+
+impl<T: Default> Default for CowCell<T> {
+    fn default() -> Self {
+        CowCell::new(T::default())
+    }
+}
+
+impl<T> From<T> for CowCell<T> {
+    fn from(value: T) -> Self {
+        CowCell::new(value)
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for CowCell<T> {
+    /// Formats the current version.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("CowCell").field(&*self.load()).finish()
+    }
+}
+
+/// A short-lived read of a [`CowCell`]'s value (from [`CowCell::load`] and the collections'
+/// `load`); derefs to `T`.
+///
+/// The value it shows never changes, whatever writers do. Drop it soon: with arc-swap a
+/// snapshot may hold one of a few per-thread slots instead of a reference count (which is what
+/// makes `load` cheap). Turn it into an owned [`Shared<T>`] with [`Snapshot::into_shared`] to
+/// keep it.
+///
+/// # Examples
+///
+/// ```
+/// let list = cowkit::CowList::from(vec![3, 1, 2]);
+/// let snap = list.load();
+/// let sum: i32 = snap.iter().sum(); // iterate, slice, search: all on one version
+/// assert_eq!((sum, &snap[1..]), (6, &[1, 2][..]));
+/// ```
+pub struct Snapshot<T> {
+    guard: SwapGuard<T>,
+}
+
+impl<T> Snapshot<T> {
+    /// An owned handle to the same version (takes a reference count if the snapshot had none).
+    ///
+    /// An associated function, so that it never shadows a method of `T`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::{CowCell, Shared, Snapshot};
+    ///
+    /// let cell = CowCell::new(7);
+    /// let kept: Shared<i32> = Snapshot::into_shared(cell.load());
+    /// assert!(Shared::ptr_eq(&kept, &cell.snapshot()));
+    /// ```
+    pub fn into_shared(this: Self) -> Shared<T> {
+        swap::guard_into_shared(this.guard)
+    }
+}
+
+impl<T> Deref for Snapshot<T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> AsRef<T> for Snapshot<T> {
+    fn as_ref(&self) -> &T {
+        self
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Snapshot<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        T::fmt(self, f)
+    }
+}
+
+/// A cached reader of one [`CowCell`] (from [`CowCell::reader`] and the collections'
+/// `reader`), for hot read loops on one thread.
+///
+/// [`load`](Reader::load) compares the cell's current pointer with the version it holds (one
+/// relaxed atomic load) and reloads only when a writer has published since. The reader keeps
+/// the version it last loaded alive until the next `load` or its drop.
+///
+/// # Examples
+///
+/// ```
+/// let routes = cowkit::CowList::from(vec!["a", "b"]);
+/// let mut reader = routes.reader();
+/// let mut hits = 0;
+/// for _ in 0..1000 {
+///     hits += reader.load().len(); // no reference counting on the way
+/// }
+/// assert_eq!(hits, 2000);
+/// ```
+pub struct Reader<'a, T> {
+    inner: SwapReader<'a, T>,
+}
+
+impl<T> Reader<'_, T> {
+    /// The cell's current value.
+    #[inline]
+    pub fn load(&mut self) -> &T {
+        self.inner.load()
+    }
+}
+
+impl<T> fmt::Debug for Reader<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reader").finish_non_exhaustive()
+    }
+}
