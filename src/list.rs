@@ -738,9 +738,9 @@ impl<T: fmt::Debug> fmt::Debug for CowList<T> {
     }
 }
 
-impl<T: PartialEq<U>, U> PartialEq<CowList<U>> for CowList<T> {
+impl<T: PartialEq> PartialEq for CowList<T> {
     /// Element-wise equality of the two current versions.
-    fn eq(&self, other: &CowList<U>) -> bool {
+    fn eq(&self, other: &Self) -> bool {
         self.cell.load()[..] == other.cell.load()[..]
     }
 }

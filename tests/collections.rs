@@ -1,0 +1,722 @@
+//! Public-API tests of the snapshot collections: `CowCell`, `CowList`, `CowSet`, `CowMap`.
+//!
+//! The list and set tests follow the behaviours JSR-166's TCK checks for Java's
+//! `CopyOnWriteArrayList` and `CopyOnWriteArraySet` (snapshot iteration unaffected by later
+//! writes, addIfAbsent / addAllAbsent, indexOf / lastIndexOf, equality and hashing with plain
+//! lists, out-of-range indices), in Rust's terms. Leaks are checked with the counting allocator
+//! in `tests/support`. A bounded multi-thread stress test closes the file; set
+//! `COWKIT_STRESS=<factor>` to run it longer.
+#![cfg(feature = "std")]
+
+mod support;
+
+use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
+use std::thread;
+
+use cowkit::{CowCell, CowList, CowMap, CowSet, Shared, Snapshot};
+use support::assert_no_leak;
+
+/// Counts live instances; a clone panics when `panic_in_clone` is set on the original.
+#[derive(Debug)]
+struct Probe {
+    value: u32,
+    live: Arc<AtomicUsize>,
+    panic_in_clone: bool,
+}
+
+impl Probe {
+    fn new(value: u32, live: &Arc<AtomicUsize>) -> Self {
+        live.fetch_add(1, Ordering::SeqCst);
+        Probe {
+            value,
+            live: Arc::clone(live),
+            panic_in_clone: false,
+        }
+    }
+}
+
+impl Clone for Probe {
+    fn clone(&self) -> Self {
+        if self.panic_in_clone {
+            // `resume_unwind` skips the panic hook, which would allocate while we count.
+            resume_unwind(Box::new("clone panicked"));
+        }
+        Probe::new(self.value, &self.live)
+    }
+}
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        self.live.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl PartialEq for Probe {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    // One fixed hasher for both sides of a comparison.
+    static STATE: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+    STATE.get_or_init(RandomState::new).hash_one(value)
+}
+
+/// Lets arc-swap give this thread its (permanent, reused) slot of reader debts before a leak
+/// count starts, so that the slot is not counted as a leak.
+fn warm_up_reader_slots() {
+    let cell = CowCell::new(0);
+    drop(cell.load());
+}
+
+/// Runs `f`, expects it to panic, and returns the panic message.
+fn panic_message(f: impl FnOnce()) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
+    match payload.downcast::<String>() {
+        Ok(s) => *s,
+        Err(payload) => payload
+            .downcast::<&str>()
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CowCell
+
+#[test]
+fn cell_update_publishes_one_version_for_many_changes() {
+    let cell = CowCell::new(vec![1]);
+    let before = cell.snapshot();
+    let len = cell.update(|v| {
+        v.push(2);
+        v.push(3);
+        v.len()
+    });
+    assert_eq!(len, 3);
+    assert_eq!(*cell.load(), [1, 2, 3]);
+    assert_eq!(*before, [1]);
+    // Exactly one new version: the old snapshot is now shared only by `before`.
+    assert_eq!(Shared::strong_count(&before), 1);
+}
+
+#[test]
+fn cell_try_update_publishes_only_on_ok() {
+    let cell = CowCell::new(1);
+    let v1 = cell.snapshot();
+    assert_eq!(
+        cell.try_update(|n| {
+            *n = 99;
+            Err::<(), _>("no")
+        }),
+        Err("no")
+    );
+    assert!(Shared::ptr_eq(&v1, &cell.snapshot()), "an Err published a version");
+    assert_eq!(cell.try_update(|n| Ok::<_, ()>(*n + 1)), Ok(2));
+    assert_eq!(*cell.load(), 1, "the closure's result is returned, the value it left published");
+    cell.try_update(|n| {
+        *n = 5;
+        Ok::<_, ()>(())
+    })
+    .unwrap();
+    assert_eq!(*cell.load(), 5);
+}
+
+#[test]
+fn cell_replace_into_inner_clone_default_debug() {
+    let cell = CowCell::new(String::from("a"));
+    let old = cell.replace(String::from("b"));
+    assert_eq!(*old, "a");
+    let copy = cell.clone();
+    assert!(Shared::ptr_eq(&copy.snapshot(), &cell.snapshot()), "clone shares the version");
+    copy.update(|s| s.push('!'));
+    assert_eq!(*cell.load(), "b", "a cloned cell is independent");
+    assert_eq!(format!("{cell:?}"), r#"CowCell("b")"#);
+    assert_eq!(format!("{:?}", cell.load()), r#""b""#);
+    // into_inner moves when unique and clones when a snapshot still shares the value.
+    let kept = copy.snapshot();
+    assert_eq!(copy.into_inner(), "b!");
+    assert_eq!(*kept, "b!");
+    assert_eq!(cell.into_inner(), "b");
+    assert_eq!(*CowCell::<Vec<u8>>::default().load(), Vec::<u8>::new());
+    assert_eq!(*CowCell::from(3).load(), 3);
+}
+
+#[test]
+fn snapshot_into_shared_and_reader_follow_writes() {
+    let cell = CowCell::new(0u64);
+    let snap = cell.load();
+    let owned: Shared<u64> = Snapshot::into_shared(snap);
+    assert!(Shared::ptr_eq(&owned, &cell.snapshot()));
+
+    let mut reader = cell.reader();
+    assert_eq!(*reader.load(), 0);
+    for i in 1..=10 {
+        cell.update(|n| *n = i);
+        assert_eq!(*reader.load(), i, "the reader must see every published version");
+    }
+    assert_eq!(*owned, 0);
+}
+
+#[test]
+fn panicking_update_publishes_nothing_and_leaves_the_cell_usable() {
+    warm_up_reader_slots();
+    assert_no_leak(|| {
+        let live = Arc::new(AtomicUsize::new(0));
+        let cell = CowCell::new(vec![Probe::new(1, &live), Probe::new(2, &live)]);
+        let before = cell.snapshot();
+        let msg = panic_message(|| {
+            cell.update(|v| {
+                v.push(Probe::new(3, &live));
+                resume_unwind(Box::new("closure failed"));
+            })
+        });
+        assert_eq!(msg, "closure failed");
+        assert!(Shared::ptr_eq(&before, &cell.snapshot()), "a panic published a version");
+        // No poisoning: the next write goes through.
+        cell.update(|v| v.truncate(1));
+        assert_eq!(cell.load().len(), 1);
+        drop(before);
+        assert_eq!(live.load(Ordering::SeqCst), 1, "the copies made by the panicking update leaked");
+        drop(cell);
+        assert_eq!(live.load(Ordering::SeqCst), 0);
+    });
+}
+
+#[test]
+fn panicking_clone_publishes_nothing() {
+    warm_up_reader_slots();
+    assert_no_leak(|| {
+        let live = Arc::new(AtomicUsize::new(0));
+        let mut bad = Probe::new(2, &live);
+        bad.panic_in_clone = true;
+        let list = CowList::from(vec![Probe::new(1, &live), bad, Probe::new(3, &live)]);
+        let before = list.snapshot();
+        let msg = panic_message(|| list.push(Probe::new(4, &live)));
+        assert_eq!(msg, "clone panicked");
+        assert!(Shared::ptr_eq(&before, &list.snapshot()));
+        // Operations that need no clone still work.
+        assert_eq!(list.len(), 3);
+        assert!(list.contains(&Probe::new(3, &live)));
+        drop((before, list));
+        assert_eq!(live.load(Ordering::SeqCst), 0, "a value was leaked");
+    });
+}
+
+#[test]
+fn reentrant_write_panics_instead_of_deadlocking() {
+    let list = CowList::from(vec![1]);
+    let msg = panic_message(|| list.update(|v| {
+        v.push(2);
+        list.push(3); // would wait for itself with a plain mutex
+    }));
+    assert!(msg.contains("from inside its own write"), "unclear message: {msg}");
+    assert_eq!(list, [1], "the outer write must publish nothing");
+    // The list is usable afterwards, and reads from inside a write are fine.
+    list.update(|v| {
+        assert_eq!(list.len(), 1, "reads inside a write see the published version");
+        v.push(2);
+    });
+    assert_eq!(list, [1, 2]);
+
+    let map: CowMap<u8, u8> = CowMap::new();
+    let msg = panic_message(|| {
+        map.compute(1, |_| {
+            map.insert(2, 2);
+            Some(1)
+        });
+    });
+    assert!(msg.contains("would deadlock"), "unclear message: {msg}");
+    assert!(map.is_empty());
+    map.insert(1, 1);
+    assert_eq!(map.get(&1), Some(1));
+}
+
+#[test]
+fn writes_on_other_threads_during_a_write_wait_their_turn() {
+    // Not re-entry: a second thread blocks while the first writes, then builds on its result.
+    let list = Arc::new(CowList::from(vec![0u32]));
+    let started = Arc::new(Barrier::new(2));
+    let writer = {
+        let (list, started) = (Arc::clone(&list), Arc::clone(&started));
+        thread::spawn(move || {
+            list.update(|v| {
+                started.wait();
+                thread::sleep(std::time::Duration::from_millis(20));
+                v.push(1);
+            })
+        })
+    };
+    started.wait();
+    list.push(2); // waits for the writer above
+    writer.join().unwrap();
+    assert_eq!(*list, [0, 1, 2]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CowList: the TCK's behaviours
+
+#[test]
+fn list_iteration_is_over_a_snapshot() {
+    // TCK: "iterator() does not see later modifications" / subList of a snapshot.
+    let list = CowList::from(vec![1, 2, 3]);
+    let snap = list.load();
+    let kept = list.snapshot();
+    list.push(4);
+    list.set(0, 10).unwrap();
+    list.remove(1);
+    list.clear();
+    assert_eq!(snap.iter().copied().collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(snap[1..], [2, 3]);
+    assert_eq!(*kept, [1, 2, 3]);
+    assert!(list.is_empty());
+}
+
+#[test]
+fn list_index_writes_out_of_range_return_the_value() {
+    let list = CowList::from(vec!['a', 'b']);
+    let v0 = list.snapshot();
+    assert_eq!(list.insert(3, 'x'), Err('x'));
+    assert_eq!(list.set(2, 'y'), Err('y'));
+    assert_eq!(list.set(usize::MAX, 'y'), Err('y'));
+    assert_eq!(list.remove(2), None);
+    assert_eq!(list.remove(usize::MAX), None);
+    assert_eq!(list.insert_all(3, ['p', 'q']), Err(vec!['p', 'q']));
+    assert_eq!(list.get(2), None);
+    assert_eq!(list.get_with(usize::MAX, |c| *c), None);
+    assert!(Shared::ptr_eq(&v0, &list.snapshot()), "a failed write published a version");
+    // The boundary cases that succeed.
+    assert_eq!(list.insert(2, 'c'), Ok(()));
+    assert_eq!(list.insert(0, '0'), Ok(()));
+    assert_eq!(list.set(3, 'C'), Ok('c'));
+    assert_eq!(list.remove(0), Some('0'));
+    assert_eq!(list.insert_all(1, ['x', 'y']), Ok(()));
+    assert_eq!(list, ['a', 'x', 'y', 'b', 'C']);
+}
+
+#[test]
+fn list_push_if_absent_and_extend_absent() {
+    // TCK: addIfAbsent adds only absent elements; addAllAbsent skips present ones and
+    // duplicates within its argument, and returns how many it added.
+    let list = CowList::from(vec![1, 2, 3]);
+    let v0 = list.snapshot();
+    assert!(!list.push_if_absent(2));
+    assert!(Shared::ptr_eq(&v0, &list.snapshot()), "a present value must not publish");
+    assert!(list.push_if_absent(4));
+    assert_eq!(list.extend_absent([3, 5, 5, 6, 1]), 2);
+    assert_eq!(list, [1, 2, 3, 4, 5, 6]);
+    let v1 = list.snapshot();
+    assert_eq!(list.extend_absent([1, 2]), 0);
+    assert_eq!(list.extend_absent(Vec::<i32>::new()), 0);
+    assert!(Shared::ptr_eq(&v1, &list.snapshot()));
+}
+
+#[test]
+fn list_index_of_and_last_index_of() {
+    let list = CowList::from(vec!['a', 'b', 'c', 'a', 'b']);
+    assert_eq!(list.index_of(&'b'), Some(1));
+    assert_eq!(list.last_index_of(&'b'), Some(4));
+    assert_eq!(list.index_of(&'z'), None);
+    assert_eq!(list.last_index_of(&'z'), None);
+    assert_eq!(list.index_of_from(&'a', 1), Some(3));
+    assert_eq!(list.index_of_from(&'a', 4), None);
+    assert_eq!(list.index_of_from(&'b', 5), None);
+    assert_eq!(list.index_of_from(&'b', usize::MAX), None);
+    assert_eq!(list.last_index_of_from(&'a', 2), Some(0));
+    assert_eq!(list.last_index_of_from(&'a', 3), Some(3));
+    assert_eq!(list.last_index_of_from(&'b', 0), None);
+    assert_eq!(list.last_index_of_from(&'b', usize::MAX), Some(4));
+    assert!(list.contains(&'c') && !list.contains(&'d'));
+    assert!(list.contains_all(&['c', 'a']) && !list.contains_all(&['a', 'd']));
+    assert!(list.contains_all(&[]));
+    let empty = CowList::<char>::new();
+    assert_eq!(empty.last_index_of_from(&'a', 0), None);
+}
+
+#[test]
+fn list_bulk_writes() {
+    let list: CowList<i32> = (1..=6).collect();
+    assert_eq!(list.remove_all(&[2, 4, 9]), 2);
+    assert_eq!(list, [1, 3, 5, 6]);
+    let v = list.snapshot();
+    assert_eq!(list.retain(|_| true), 0);
+    assert!(Shared::ptr_eq(&v, &list.snapshot()), "retaining everything must not publish");
+    let mut seen = Vec::new();
+    assert_eq!(
+        list.retain(|n| {
+            seen.push(*n);
+            n % 3 != 0
+        }),
+        2
+    );
+    assert_eq!(seen, [1, 3, 5, 6], "the predicate runs once per element, in order");
+    assert_eq!(list, [1, 5]);
+    list.replace_all(|n| *n *= 10);
+    list.extend([30, 20]);
+    assert_eq!(list, [10, 50, 30, 20]);
+    list.sort();
+    assert_eq!(list, [10, 20, 30, 50]);
+    list.sort_by(|a, b| b.cmp(a));
+    assert_eq!(list.to_vec(), [50, 30, 20, 10]);
+    assert!(list.remove_item(&30));
+    assert!(!list.remove_item(&30));
+    let mut list2 = list.clone();
+    Extend::extend(&mut list2, [1]);
+    assert_eq!(list2, [50, 20, 10, 1]);
+    assert_eq!(list, [50, 20, 10]);
+    list.clear();
+    let v = list.snapshot();
+    list.clear();
+    list.extend([]);
+    assert!(Shared::ptr_eq(&v, &list.snapshot()), "clearing an empty list must not publish");
+    assert_eq!(list2.into_vec(), [50, 20, 10, 1]);
+}
+
+#[test]
+fn list_equality_and_hash_match_plain_lists() {
+    // TCK: equals / hashCode agree with any List of the same elements.
+    let list = CowList::from(vec![1, 2, 3]);
+    let vec = vec![1, 2, 3];
+    assert_eq!(list, vec);
+    assert_eq!(vec, list);
+    assert_eq!(list, [1, 2, 3]);
+    assert_eq!(list, vec[..]);
+    assert_eq!(list, &vec[..]);
+    assert_eq!(list, CowList::from(vec.clone()));
+    assert_ne!(list, [1, 2]);
+    assert_ne!(list, CowList::from(vec![3, 2, 1]));
+    assert_eq!(hash_of(&list), hash_of(&vec));
+    assert_eq!(hash_of(&list), hash_of(&vec[..]));
+    assert_eq!(format!("{list:?}"), format!("{vec:?}"));
+    assert_eq!(CowList::<u8>::default(), CowList::new());
+    assert_eq!(CowList::from(&vec[..]), vec);
+    // Not reflexive when the elements are not: equality is element-wise, like Vec's.
+    let nan = CowList::from(vec![f64::NAN]);
+    assert_ne!(nan, nan.clone());
+}
+
+#[test]
+fn list_clone_is_o1_and_independent() {
+    let list = CowList::from(vec![String::from("a")]);
+    let copy = list.clone();
+    assert!(Shared::ptr_eq(&list.snapshot(), &copy.snapshot()));
+    copy.push(String::from("b"));
+    assert_eq!(list.len(), 1);
+    assert_eq!(copy.len(), 2);
+}
+
+#[test]
+fn old_versions_are_freed_when_their_last_reader_lets_go() {
+    warm_up_reader_slots();
+    assert_no_leak(|| {
+        let live = Arc::new(AtomicUsize::new(0));
+        let list = CowList::new();
+        let mut kept = Vec::new();
+        for i in 0..50 {
+            list.push(Probe::new(i, &live));
+            if i % 10 == 0 {
+                kept.push(list.snapshot());
+            }
+        }
+        // Current version: 50 probes; kept versions: 1 + 11 + 21 + 31 + 41 probes.
+        assert_eq!(live.load(Ordering::SeqCst), 50 + 1 + 11 + 21 + 31 + 41);
+        for (i, snap) in kept.iter().enumerate() {
+            assert_eq!(snap.len(), i * 10 + 1);
+        }
+        drop(kept);
+        assert_eq!(live.load(Ordering::SeqCst), 50, "a replaced version was not freed");
+        drop(list);
+        assert_eq!(live.load(Ordering::SeqCst), 0);
+    });
+}
+
+#[test]
+fn writes_copy_into_exact_size_allocations() {
+    // A published list never grows in place, so a write must not leave room it will never use
+    // (nor copy twice by growing: that was the hand-made clone-then-push's cost).
+    let list = CowList::from(vec![0u64; 1000]);
+    list.push(1);
+    assert_eq!(list.load().capacity(), 1001);
+    list.insert(5, 2).unwrap();
+    assert_eq!(list.load().capacity(), 1002);
+    list.remove(0);
+    assert_eq!(list.load().capacity(), 1001);
+    list.extend([1, 2, 3]);
+    assert_eq!(list.load().capacity(), 1004);
+}
+
+#[test]
+fn zero_sized_elements() {
+    let list = CowList::from(vec![(); 3]);
+    list.push(());
+    assert_eq!(list.remove(0), Some(()));
+    assert_eq!(list.len(), 3);
+    assert!(list.push_if_absent(()) == false);
+    let set = CowSet::from(vec![(), ()]);
+    assert_eq!(set.len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CowSet
+
+#[test]
+fn set_keeps_insertion_order_and_uniqueness() {
+    // TCK (CopyOnWriteArraySet): add returns false for a present element; remove of an absent
+    // one returns false; addAll adds only the absent; iteration over a snapshot.
+    let set = CowSet::new();
+    assert!(set.insert(3));
+    assert!(set.insert(1));
+    assert!(!set.insert(3));
+    assert_eq!(set.extend([2, 1, 2, 4]), 2);
+    assert_eq!(*set.load(), [3, 1, 2, 4]);
+    let snap = set.snapshot();
+    assert!(set.remove(&1));
+    assert!(!set.remove(&1));
+    assert_eq!(set.retain(|n| *n != 4), 1);
+    assert_eq!(set.remove_all(&[3, 9]), 1);
+    assert_eq!(set.to_vec(), [2]);
+    assert_eq!(*snap, [3, 1, 2, 4]);
+    assert!(set.contains(&2) && !set.contains(&3));
+    assert!(set.contains_all(&[2]) && !set.contains_all(&[2, 3]));
+    set.clear();
+    assert!(set.is_empty() && set.len() == 0);
+}
+
+#[test]
+fn set_equality_ignores_order() {
+    let a: CowSet<i32> = [1, 2, 3].into_iter().collect();
+    let b = CowSet::from(vec![3, 1, 2, 2]);
+    assert_eq!(a, b);
+    assert_ne!(a, CowSet::from(vec![1, 2]));
+    assert_ne!(a, CowSet::from(vec![1, 2, 4]));
+    assert_eq!(format!("{a:?}"), "{1, 2, 3}");
+    let mut c = a.clone();
+    Extend::extend(&mut c, [4, 1]);
+    assert_eq!(c.len(), 4);
+    assert_eq!(a.len(), 3);
+    assert_eq!(CowSet::<u8>::default(), CowSet::new());
+}
+
+// ---------------------------------------------------------------------------------------------
+// CowMap
+
+#[test]
+fn map_api() {
+    let map: CowMap<String, u32> = CowMap::new();
+    assert_eq!(map.insert("a".into(), 1), None);
+    assert_eq!(map.insert("a".into(), 2), Some(1));
+    assert_eq!(map.get("a"), Some(2), "lookups take a borrowed key");
+    assert_eq!(map.get_with("a", |v| v * 10), Some(20));
+    assert!(map.contains_key("a") && !map.contains_key("b"));
+    let v = map.snapshot();
+    assert_eq!(map.insert_if_absent("a".into(), 9), Some(2));
+    assert_eq!(map.remove("zzz"), None);
+    assert_eq!(map.compute("zzz".into(), |_| None), None);
+    assert!(Shared::ptr_eq(&v, &map.snapshot()), "a no-op write must not publish");
+    assert_eq!(map.insert_if_absent("b".into(), 3), None);
+    assert_eq!(map.compute("b".into(), |v| v.map(|v| v + 1)), Some(4));
+    assert_eq!(map.compute("c".into(), |v| Some(v.copied().unwrap_or(7))), Some(7));
+    assert_eq!(map.compute("c".into(), |_| None), None);
+    assert!(!map.contains_key("c"));
+    map.extend([("x".into(), 10), ("y".into(), 11)]);
+    assert_eq!(map.len(), 4);
+    assert_eq!(map.retain(|k, v| {
+        *v += 100;
+        k != "x"
+    }), 1);
+    assert_eq!(map.get("y"), Some(111));
+    assert_eq!(map.remove("a"), Some(102));
+    assert_eq!(
+        map.to_hash_map(),
+        HashMap::from([("b".to_string(), 104), ("y".to_string(), 111)])
+    );
+    assert_eq!(map, HashMap::from([("b".to_string(), 104), ("y".to_string(), 111)]));
+    assert_eq!(v.len(), 1, "the old snapshot never changes");
+    let n = map.update(|m| {
+        m.insert("z".into(), 0);
+        m.len()
+    });
+    assert_eq!(n, 3);
+    let copy = map.clone();
+    map.clear();
+    assert!(map.is_empty());
+    assert_eq!(copy.len(), 3);
+    let v = map.snapshot();
+    map.clear();
+    assert!(Shared::ptr_eq(&v, &map.snapshot()));
+    assert_eq!(format!("{:?}", CowMap::from([(1, 2)])), "{1: 2}");
+    assert_eq!(CowMap::from([(1, 2)]), CowMap::from([(1, 2)]));
+    assert_eq!(copy.into_hash_map().len(), 3);
+    let mut m2: CowMap<u8, u8> = CowMap::default();
+    Extend::extend(&mut m2, [(1, 1)]);
+    assert_eq!(m2.reader().load()[&1], 1);
+    assert_eq!(*m2.load(), HashMap::from([(1, 1)]));
+}
+
+#[test]
+fn map_with_a_custom_hasher_keeps_it_across_clear() {
+    #[derive(Clone, Default)]
+    struct Fixed;
+    impl BuildHasher for Fixed {
+        type Hasher = std::collections::hash_map::DefaultHasher;
+        fn build_hasher(&self) -> Self::Hasher {
+            Default::default()
+        }
+    }
+    let map = CowMap::with_hasher(Fixed);
+    map.insert(1, 'a');
+    map.clear();
+    map.insert(2, 'b');
+    assert_eq!(map.get(&2), Some('b'));
+    let collected: CowMap<u8, u8, Fixed> = [(1, 1)].into_iter().collect();
+    assert_eq!(collected.len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// serde
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_round_trips() {
+    let list = CowList::from(vec![1, 2]);
+    let json = serde_json::to_string(&list).unwrap();
+    assert_eq!(json, "[1,2]");
+    assert_eq!(serde_json::from_str::<CowList<i32>>(&json).unwrap(), list);
+
+    let set: CowSet<i32> = serde_json::from_str("[3,1,3]").unwrap();
+    assert_eq!(*set.load(), [3, 1]);
+    assert_eq!(serde_json::to_string(&set).unwrap(), "[3,1]");
+
+    let map = CowMap::from([("k".to_string(), 1)]);
+    let json = serde_json::to_string(&map).unwrap();
+    assert_eq!(json, r#"{"k":1}"#);
+    assert_eq!(serde_json::from_str::<CowMap<String, i32>>(&json).unwrap(), map);
+
+    let cell = CowCell::new((1, "x".to_string()));
+    let json = serde_json::to_string(&cell).unwrap();
+    assert_eq!(json, r#"[1,"x"]"#);
+    let back: CowCell<(i32, String)> = serde_json::from_str(&json).unwrap();
+    assert_eq!(*back.load(), (1, "x".to_string()));
+    assert!(serde_json::from_str::<CowList<u8>>("[1,300]").is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads
+
+/// How much longer to run the stress test: `COWKIT_STRESS=<factor>`, 1 by default.
+fn stress_factor() -> usize {
+    std::env::var("COWKIT_STRESS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+}
+
+/// Readers check that every snapshot is whole while writers move units between slots (the sum
+/// never changes) and push their own tags (none may be lost); at the end every write is there.
+#[test]
+fn stress_readers_see_whole_versions_and_no_write_is_lost() {
+    const SLOTS: usize = 16;
+    const TOTAL: u64 = 1_000;
+    let writes_per_writer = 2_000 * stress_factor();
+    let writers = 2;
+
+    // Element 0..SLOTS: balances summing to TOTAL; after them, the tags pushed by writers.
+    let mut start = vec![0u64; SLOTS];
+    start[0] = TOTAL;
+    let list = Arc::new(CowList::from(start));
+    let done = Arc::new(AtomicBool::new(false));
+
+    let readers: Vec<_> = (0..2)
+        .map(|r| {
+            let (list, done) = (Arc::clone(&list), Arc::clone(&done));
+            thread::spawn(move || {
+                let mut checked = 0u64;
+                let mut reader = list.reader();
+                let mut last_len = 0;
+                while !done.load(Ordering::Relaxed) {
+                    let sum_and_len = if r == 0 {
+                        let snap = list.load();
+                        (snap[..SLOTS].iter().sum::<u64>(), snap.len())
+                    } else {
+                        let snap = reader.load();
+                        (snap[..SLOTS].iter().sum::<u64>(), snap.len())
+                    };
+                    assert_eq!(sum_and_len.0, TOTAL, "a reader saw a half-applied update");
+                    assert!(sum_and_len.1 >= last_len, "a reader saw a version go back");
+                    last_len = sum_and_len.1;
+                    checked += 1;
+                }
+                checked
+            })
+        })
+        .collect();
+
+    let writer_threads: Vec<_> = (0..writers)
+        .map(|w| {
+            let list = Arc::clone(&list);
+            thread::spawn(move || {
+                for i in 0..writes_per_writer {
+                    let tag = 1_000_000 * (w as u64 + 1) + i as u64;
+                    match i % 3 {
+                        // Move one unit from one slot to another, in one update.
+                        0 => list.update(|v| {
+                            let from = (0..SLOTS).find(|&s| v[s] > 0).unwrap();
+                            let to = (from + 1 + i % (SLOTS - 1)) % SLOTS;
+                            v[from] -= 1;
+                            v[to] += 1;
+                        }),
+                        1 => list.push(tag),
+                        _ => assert!(list.push_if_absent(tag)),
+                    }
+                }
+            })
+        })
+        .collect();
+
+    for w in writer_threads {
+        w.join().unwrap();
+    }
+    done.store(true, Ordering::Relaxed);
+    for r in readers {
+        assert!(r.join().unwrap() > 0, "a reader never ran");
+    }
+
+    let last = list.load();
+    assert_eq!(last[..SLOTS].iter().sum::<u64>(), TOTAL);
+    for w in 0..writers {
+        for i in (0..writes_per_writer).filter(|i| i % 3 != 0) {
+            let tag = 1_000_000 * (w as u64 + 1) + i as u64;
+            assert!(last[SLOTS..].contains(&tag), "writer {w}'s write {i} was lost");
+        }
+    }
+    let pushes = writers * (0..writes_per_writer).filter(|i| i % 3 != 0).count();
+    assert_eq!(last.len(), SLOTS + pushes);
+}
+
+#[test]
+fn map_writers_on_threads_lose_no_update() {
+    let map: Arc<CowMap<u32, u64>> = Arc::new(CowMap::new());
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let map = Arc::clone(&map);
+            thread::spawn(move || {
+                for i in 0..250 {
+                    map.compute(i % 10, |n| Some(n.copied().unwrap_or(0) + 1));
+                    map.insert(1000 + t * 1000 + i, 1);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let snap = map.load();
+    assert_eq!((0..10).map(|k| snap[&k]).sum::<u64>(), 1000);
+    assert_eq!(snap.len(), 10 + 1000);
+}
