@@ -33,6 +33,7 @@ pub(crate) mod writer {
     use core::cell::Cell;
 
     /// The message of the panic raised by a write from inside a write to the same cell.
+    #[cfg(not(all(test, loom)))]
     pub(crate) const REENTRANT_WRITE: &str = "cowkit: a write to a collection from inside \
         its own write (an `update` closure, or a `Clone` or `Drop` it runs) would deadlock; \
         make the second change inside the same closure, or after it returns";
@@ -71,7 +72,7 @@ pub(crate) mod writer {
         ///
         /// # Panics
         ///
-        /// With [`REENTRANT_WRITE`] when this thread already holds it.
+        /// With `REENTRANT_WRITE` when this thread already holds it.
         pub(crate) fn lock(&self) -> WriterGuard<'_> {
             #[cfg(not(all(test, loom)))]
             {

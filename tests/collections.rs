@@ -117,9 +117,16 @@ fn cell_try_update_publishes_only_on_ok() {
         }),
         Err("no")
     );
-    assert!(Shared::ptr_eq(&v1, &cell.snapshot()), "an Err published a version");
+    assert!(
+        Shared::ptr_eq(&v1, &cell.snapshot()),
+        "an Err published a version"
+    );
     assert_eq!(cell.try_update(|n| Ok::<_, ()>(*n + 1)), Ok(2));
-    assert_eq!(*cell.load(), 1, "the closure's result is returned, the value it left published");
+    assert_eq!(
+        *cell.load(),
+        1,
+        "the closure's result is returned, the value it left published"
+    );
     cell.try_update(|n| {
         *n = 5;
         Ok::<_, ()>(())
@@ -134,7 +141,10 @@ fn cell_replace_into_inner_clone_default_debug() {
     let old = cell.replace(String::from("b"));
     assert_eq!(*old, "a");
     let copy = cell.clone();
-    assert!(Shared::ptr_eq(&copy.snapshot(), &cell.snapshot()), "clone shares the version");
+    assert!(
+        Shared::ptr_eq(&copy.snapshot(), &cell.snapshot()),
+        "clone shares the version"
+    );
     copy.update(|s| s.push('!'));
     assert_eq!(*cell.load(), "b", "a cloned cell is independent");
     assert_eq!(format!("{cell:?}"), r#"CowCell("b")"#);
@@ -159,7 +169,11 @@ fn snapshot_into_shared_and_reader_follow_writes() {
     assert_eq!(*reader.load(), 0);
     for i in 1..=10 {
         cell.update(|n| *n = i);
-        assert_eq!(*reader.load(), i, "the reader must see every published version");
+        assert_eq!(
+            *reader.load(),
+            i,
+            "the reader must see every published version"
+        );
     }
     assert_eq!(*owned, 0);
 }
@@ -178,12 +192,19 @@ fn panicking_update_publishes_nothing_and_leaves_the_cell_usable() {
             })
         });
         assert_eq!(msg, "closure failed");
-        assert!(Shared::ptr_eq(&before, &cell.snapshot()), "a panic published a version");
+        assert!(
+            Shared::ptr_eq(&before, &cell.snapshot()),
+            "a panic published a version"
+        );
         // No poisoning: the next write goes through.
         cell.update(|v| v.truncate(1));
         assert_eq!(cell.load().len(), 1);
         drop(before);
-        assert_eq!(live.load(Ordering::SeqCst), 1, "the copies made by the panicking update leaked");
+        assert_eq!(
+            live.load(Ordering::SeqCst),
+            1,
+            "the copies made by the panicking update leaked"
+        );
         drop(cell);
         assert_eq!(live.load(Ordering::SeqCst), 0);
     });
@@ -212,15 +233,24 @@ fn panicking_clone_publishes_nothing() {
 #[test]
 fn reentrant_write_panics_instead_of_deadlocking() {
     let list = CowList::from(vec![1]);
-    let msg = panic_message(|| list.update(|v| {
-        v.push(2);
-        list.push(3); // would wait for itself with a plain mutex
-    }));
-    assert!(msg.contains("from inside its own write"), "unclear message: {msg}");
+    let msg = panic_message(|| {
+        list.update(|v| {
+            v.push(2);
+            list.push(3); // would wait for itself with a plain mutex
+        })
+    });
+    assert!(
+        msg.contains("from inside its own write"),
+        "unclear message: {msg}"
+    );
     assert_eq!(list, [1], "the outer write must publish nothing");
     // The list is usable afterwards, and reads from inside a write are fine.
     list.update(|v| {
-        assert_eq!(list.len(), 1, "reads inside a write see the published version");
+        assert_eq!(
+            list.len(),
+            1,
+            "reads inside a write see the published version"
+        );
         v.push(2);
     });
     assert_eq!(list, [1, 2]);
@@ -290,7 +320,10 @@ fn list_index_writes_out_of_range_return_the_value() {
     assert_eq!(list.insert_all(3, ['p', 'q']), Err(vec!['p', 'q']));
     assert_eq!(list.get(2), None);
     assert_eq!(list.get_with(usize::MAX, |c| *c), None);
-    assert!(Shared::ptr_eq(&v0, &list.snapshot()), "a failed write published a version");
+    assert!(
+        Shared::ptr_eq(&v0, &list.snapshot()),
+        "a failed write published a version"
+    );
     // The boundary cases that succeed.
     assert_eq!(list.insert(2, 'c'), Ok(()));
     assert_eq!(list.insert(0, '0'), Ok(()));
@@ -307,7 +340,10 @@ fn list_push_if_absent_and_extend_absent() {
     let list = CowList::from(vec![1, 2, 3]);
     let v0 = list.snapshot();
     assert!(!list.push_if_absent(2));
-    assert!(Shared::ptr_eq(&v0, &list.snapshot()), "a present value must not publish");
+    assert!(
+        Shared::ptr_eq(&v0, &list.snapshot()),
+        "a present value must not publish"
+    );
     assert!(list.push_if_absent(4));
     assert_eq!(list.extend_absent([3, 5, 5, 6, 1]), 2);
     assert_eq!(list, [1, 2, 3, 4, 5, 6]);
@@ -346,7 +382,10 @@ fn list_bulk_writes() {
     assert_eq!(list, [1, 3, 5, 6]);
     let v = list.snapshot();
     assert_eq!(list.retain(|_| true), 0);
-    assert!(Shared::ptr_eq(&v, &list.snapshot()), "retaining everything must not publish");
+    assert!(
+        Shared::ptr_eq(&v, &list.snapshot()),
+        "retaining everything must not publish"
+    );
     let mut seen = Vec::new();
     assert_eq!(
         list.retain(|n| {
@@ -355,7 +394,11 @@ fn list_bulk_writes() {
         }),
         2
     );
-    assert_eq!(seen, [1, 3, 5, 6], "the predicate runs once per element, in order");
+    assert_eq!(
+        seen,
+        [1, 3, 5, 6],
+        "the predicate runs once per element, in order"
+    );
     assert_eq!(list, [1, 5]);
     list.replace_all(|n| *n *= 10);
     list.extend([30, 20]);
@@ -374,7 +417,10 @@ fn list_bulk_writes() {
     let v = list.snapshot();
     list.clear();
     list.extend([]);
-    assert!(Shared::ptr_eq(&v, &list.snapshot()), "clearing an empty list must not publish");
+    assert!(
+        Shared::ptr_eq(&v, &list.snapshot()),
+        "clearing an empty list must not publish"
+    );
     assert_eq!(list2.into_vec(), [50, 20, 10, 1]);
 }
 
@@ -430,7 +476,11 @@ fn old_versions_are_freed_when_their_last_reader_lets_go() {
             assert_eq!(snap.len(), i * 10 + 1);
         }
         drop(kept);
-        assert_eq!(live.load(Ordering::SeqCst), 50, "a replaced version was not freed");
+        assert_eq!(
+            live.load(Ordering::SeqCst),
+            50,
+            "a replaced version was not freed"
+        );
         drop(list);
         assert_eq!(live.load(Ordering::SeqCst), 0);
     });
@@ -518,25 +568,37 @@ fn map_api() {
     assert_eq!(map.insert_if_absent("a".into(), 9), Some(2));
     assert_eq!(map.remove("zzz"), None);
     assert_eq!(map.compute("zzz".into(), |_| None), None);
-    assert!(Shared::ptr_eq(&v, &map.snapshot()), "a no-op write must not publish");
+    assert!(
+        Shared::ptr_eq(&v, &map.snapshot()),
+        "a no-op write must not publish"
+    );
     assert_eq!(map.insert_if_absent("b".into(), 3), None);
     assert_eq!(map.compute("b".into(), |v| v.map(|v| v + 1)), Some(4));
-    assert_eq!(map.compute("c".into(), |v| Some(v.copied().unwrap_or(7))), Some(7));
+    assert_eq!(
+        map.compute("c".into(), |v| Some(v.copied().unwrap_or(7))),
+        Some(7)
+    );
     assert_eq!(map.compute("c".into(), |_| None), None);
     assert!(!map.contains_key("c"));
     map.extend([("x".into(), 10), ("y".into(), 11)]);
     assert_eq!(map.len(), 4);
-    assert_eq!(map.retain(|k, v| {
-        *v += 100;
-        k != "x"
-    }), 1);
+    assert_eq!(
+        map.retain(|k, v| {
+            *v += 100;
+            k != "x"
+        }),
+        1
+    );
     assert_eq!(map.get("y"), Some(111));
     assert_eq!(map.remove("a"), Some(102));
     assert_eq!(
         map.to_hash_map(),
         HashMap::from([("b".to_string(), 104), ("y".to_string(), 111)])
     );
-    assert_eq!(map, HashMap::from([("b".to_string(), 104), ("y".to_string(), 111)]));
+    assert_eq!(
+        map,
+        HashMap::from([("b".to_string(), 104), ("y".to_string(), 111)])
+    );
     assert_eq!(v.len(), 1, "the old snapshot never changes");
     let n = map.update(|m| {
         m.insert("z".into(), 0);
@@ -596,7 +658,10 @@ fn serde_round_trips() {
     let map = CowMap::from([("k".to_string(), 1)]);
     let json = serde_json::to_string(&map).unwrap();
     assert_eq!(json, r#"{"k":1}"#);
-    assert_eq!(serde_json::from_str::<CowMap<String, i32>>(&json).unwrap(), map);
+    assert_eq!(
+        serde_json::from_str::<CowMap<String, i32>>(&json).unwrap(),
+        map
+    );
 
     let cell = CowCell::new((1, "x".to_string()));
     let json = serde_json::to_string(&cell).unwrap();
@@ -692,7 +757,10 @@ fn stress_readers_see_whole_versions_and_no_write_is_lost() {
     for w in 0..writers {
         for i in (0..writes_per_writer).filter(|i| i % 3 != 0) {
             let tag = 1_000_000 * (w as u64 + 1) + i as u64;
-            assert!(last[SLOTS..].contains(&tag), "writer {w}'s write {i} was lost");
+            assert!(
+                last[SLOTS..].contains(&tag),
+                "writer {w}'s write {i} was lost"
+            );
         }
     }
     let pushes = writers * (0..writes_per_writer).filter(|i| i % 3 != 0).count();

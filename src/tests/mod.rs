@@ -3,6 +3,8 @@
 #[cfg(not(loom))]
 mod overflow;
 
+#[cfg(all(loom, feature = "std"))]
+mod loom_cell;
 #[cfg(loom)]
 mod loom_shared;
 #[cfg(loom)]
