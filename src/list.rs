@@ -939,6 +939,9 @@ impl<T: Clone + PartialEq> CowSet<T> {
     /// Adds each element of `values` not yet present, in one write (Java's `addAll`);
     /// returns how many were added.
     ///
+    /// Called as a method on a `&mut CowSet`, Rust picks the `Extend` trait's `extend`
+    /// (same effect, no count); write `CowSet::extend(&set, ..)` there to get the count.
+    ///
     /// # Examples
     ///
     /// ```

@@ -7,6 +7,10 @@ mod models;
 use proptest::collection::vec;
 use proptest::prelude::*;
 
+#[cfg(feature = "std")]
+use models::list::{ListModel, ListOp};
+#[cfg(feature = "std")]
+use models::map::{MapModel, MapOp};
 use models::shared::{SharedModel, SharedOp};
 use models::string::{StringModel, StringOp};
 
@@ -72,8 +76,92 @@ fn string_op() -> impl Strategy<Value = StringOp> {
     ]
 }
 
+/// Small values, so that duplicates (for `push_if_absent`, the set, `remove_item`) are common;
+/// indices reach a little past typical lengths, so that out-of-range writes happen.
+#[cfg(feature = "std")]
+fn list_op() -> impl Strategy<Value = ListOp> {
+    let h = 0u8..4;
+    let ix = 0u8..24;
+    let v = 0u8..16;
+    let vs = vec(0u8..16, 0..6);
+    prop_oneof![
+        4 => (h.clone(), v.clone()).prop_map(|(h, v)| ListOp::Push(h, v)),
+        2 => (h.clone(), ix.clone(), v.clone()).prop_map(|(h, i, v)| ListOp::Insert(h, i, v)),
+        1 => (h.clone(), ix.clone(), vs.clone()).prop_map(|(h, i, vs)| ListOp::InsertAll(h, i, vs)),
+        2 => (h.clone(), ix.clone(), v.clone()).prop_map(|(h, i, v)| ListOp::Set(h, i, v)),
+        2 => (h.clone(), ix.clone()).prop_map(|(h, i)| ListOp::Remove(h, i)),
+        2 => (h.clone(), v.clone()).prop_map(|(h, v)| ListOp::RemoveItem(h, v)),
+        2 => (h.clone(), v.clone()).prop_map(|(h, v)| ListOp::PushIfAbsent(h, v)),
+        1 => (h.clone(), vs.clone()).prop_map(|(h, vs)| ListOp::Extend(h, vs)),
+        1 => (h.clone(), vs.clone()).prop_map(|(h, vs)| ListOp::ExtendAbsent(h, vs)),
+        1 => (h.clone(), any::<u8>()).prop_map(|(h, m)| ListOp::Retain(h, m)),
+        1 => (h.clone(), vs.clone()).prop_map(|(h, vs)| ListOp::RemoveAll(h, vs)),
+        1 => (h.clone(), any::<u8>()).prop_map(|(h, d)| ListOp::ReplaceAll(h, d)),
+        1 => (h.clone(), any::<bool>()).prop_map(|(h, d)| ListOp::Sort(h, d)),
+        1 => h.clone().prop_map(ListOp::Clear),
+        1 => (h.clone(), vs.clone()).prop_map(|(h, vs)| ListOp::UpdateBatch(h, vs)),
+        1 => (h.clone(), v.clone()).prop_map(|(h, v)| ListOp::PanickingUpdate(h, v)),
+        1 => (h.clone(), v.clone()).prop_map(|(h, v)| ListOp::FailedTryUpdate(h, v)),
+        3 => (h.clone(), ix, v.clone()).prop_map(|(h, i, v)| ListOp::Read(h, i, v)),
+        1 => h.clone().prop_map(ListOp::Fork),
+        2 => h.prop_map(ListOp::Snapshot),
+        1 => any::<u8>().prop_map(ListOp::DropSnapshot),
+        2 => v.clone().prop_map(ListOp::SetInsert),
+        1 => v.prop_map(ListOp::SetRemove),
+        1 => vs.prop_map(ListOp::SetExtend),
+        1 => any::<u8>().prop_map(ListOp::SetRetain),
+        1 => Just(ListOp::SetClear),
+    ]
+}
+
+/// Few keys, so that inserts overwrite and removes hit.
+#[cfg(feature = "std")]
+fn map_op() -> impl Strategy<Value = MapOp> {
+    let h = 0u8..4;
+    let k = 0u8..12;
+    let entries = vec((0u8..12, any::<u16>()), 0..5);
+    prop_oneof![
+        4 => (h.clone(), k.clone(), any::<u16>()).prop_map(|(h, k, v)| MapOp::Insert(h, k, v)),
+        2 => (h.clone(), k.clone(), any::<u16>()).prop_map(|(h, k, v)| MapOp::InsertIfAbsent(h, k, v)),
+        2 => (h.clone(), k.clone()).prop_map(|(h, k)| MapOp::Remove(h, k)),
+        2 => (h.clone(), k.clone(), any::<u16>()).prop_map(|(h, k, d)| MapOp::Compute(h, k, d)),
+        1 => (h.clone(), any::<u8>()).prop_map(|(h, r)| MapOp::Retain(h, r)),
+        1 => h.clone().prop_map(MapOp::Clear),
+        1 => (h.clone(), entries.clone()).prop_map(|(h, e)| MapOp::Extend(h, e)),
+        1 => (h.clone(), entries).prop_map(|(h, e)| MapOp::UpdateBatch(h, e)),
+        1 => (h.clone(), k.clone()).prop_map(|(h, k)| MapOp::PanickingUpdate(h, k)),
+        3 => (h.clone(), k).prop_map(|(h, k)| MapOp::Read(h, k)),
+        1 => h.clone().prop_map(MapOp::Fork),
+        2 => h.prop_map(MapOp::Snapshot),
+        1 => any::<u8>().prop_map(MapOp::DropSnapshot),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    /// Every list, fork and the set equal their `Vec` models after every op; every kept
+    /// snapshot still shows what it showed when taken.
+    #[cfg(feature = "std")]
+    #[test]
+    fn list_and_set_match_model(ops in vec(list_op(), 1..80)) {
+        let mut model = ListModel::new();
+        for op in &ops {
+            model.apply(op);
+            model.check();
+        }
+    }
+
+    /// Every map and fork equals its `HashMap` model after every op; snapshots never change.
+    #[cfg(feature = "std")]
+    #[test]
+    fn map_matches_model(ops in vec(map_op(), 1..80)) {
+        let mut model = MapModel::new();
+        for op in &ops {
+            model.apply(op);
+            model.check();
+        }
+    }
 
     /// A write through one handle never shows through another, and counts stay right.
     #[test]

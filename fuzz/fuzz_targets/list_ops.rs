@@ -1,0 +1,23 @@
+//! Differential fuzzing of `CowList` and `CowSet`: random operation sequences on a few
+//! forks with snapshots kept alive, checked against the std model after every step. The model
+//! is the proptest's (`tests/models/list.rs`), so both explore the same operations.
+//!
+//! Run: `cargo +nightly fuzz run list_ops` (from the repository root).
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../../tests/models/list.rs"]
+#[allow(dead_code)]
+mod model;
+
+use model::{ListModel, ListOp};
+
+fuzz_target!(|ops: Vec<ListOp>| {
+    let mut model = ListModel::new();
+    for op in &ops {
+        model.apply(op);
+        model.check();
+    }
+});

@@ -1,0 +1,23 @@
+//! Differential fuzzing of `CowMap`: random operation sequences on a few
+//! forks with snapshots kept alive, checked against the std model after every step. The model
+//! is the proptest's (`tests/models/map.rs`), so both explore the same operations.
+//!
+//! Run: `cargo +nightly fuzz run map_ops` (from the repository root).
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../../tests/models/map.rs"]
+#[allow(dead_code)]
+mod model;
+
+use model::{MapModel, MapOp};
+
+fuzz_target!(|ops: Vec<MapOp>| {
+    let mut model = MapModel::new();
+    for op in &ops {
+        model.apply(op);
+        model.check();
+    }
+});
