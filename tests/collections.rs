@@ -507,7 +507,7 @@ fn zero_sized_elements() {
     list.push(());
     assert_eq!(list.remove(0), Some(()));
     assert_eq!(list.len(), 3);
-    assert!(list.push_if_absent(()) == false);
+    assert!(!list.push_if_absent(()));
     let set = CowSet::from(vec![(), ()]);
     assert_eq!(set.len(), 1);
 }
@@ -535,7 +535,8 @@ fn set_keeps_insertion_order_and_uniqueness() {
     assert!(set.contains(&2) && !set.contains(&3));
     assert!(set.contains_all(&[2]) && !set.contains_all(&[2, 3]));
     set.clear();
-    assert!(set.is_empty() && set.len() == 0);
+    assert!(set.is_empty());
+    assert_eq!(set.len(), 0);
 }
 
 #[test]

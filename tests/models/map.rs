@@ -47,10 +47,13 @@ pub enum MapOp {
     DropSnapshot(u8),
 }
 
+/// The std model of one map.
+type Model = HashMap<u8, u16>;
+
 /// Maps and snapshots under test, each beside its model.
 pub struct MapModel {
-    maps: Vec<(CowMap<u8, u16>, HashMap<u8, u16>)>,
-    snapshots: Vec<(Shared<HashMap<u8, u16>>, HashMap<u8, u16>)>,
+    maps: Vec<(CowMap<u8, u16>, Model)>,
+    snapshots: Vec<(Shared<Model>, Model)>,
 }
 
 impl Default for MapModel {

@@ -1,0 +1,478 @@
+//! The snapshot collections beside their peers, in the same criterion groups so that ratios come
+//! from one run:
+//!
+//! - lists: a hand-made `ArcSwap<Vec<T>>` + `Mutex` (clone, push, store: what users write
+//!   today), `parking_lot::RwLock<Vec<T>>`, `std::sync::RwLock<Vec<T>>`,
+//!   `ArcSwap<imbl::Vector<T>>`, and a plain `&Vec<T>` held by the caller;
+//! - maps: `RwLock<HashMap>`, `dashmap::DashMap`, a hand-made `ArcSwap<HashMap>` + `Mutex`.
+//!
+//! After the criterion groups, a latency report (not a criterion group) measures the time of
+//! each batch of 64 reads while one writer thread runs, for cowkit and the `RwLock`s, and
+//! prints p50 / p99 / p99.99 / max. It runs when no filter is given or the filter matches
+//! `latency`.
+//!
+//! Run: `cargo bench --bench collections -- --warm-up-time 1 --measurement-time 3`.
+
+// `criterion_group!` defines a public function that cannot carry a doc comment.
+#![allow(missing_docs)]
+
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use cowkit::{CowList, CowMap};
+use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group};
+
+/// Elements of the read benches.
+const READ_LEN: usize = 1_000;
+
+/// What users write today: readers load the `ArcSwap`, writers take the mutex, clone the
+/// `Vec`, change it and store it.
+struct HandMade<T> {
+    current: ArcSwap<T>,
+    writer: parking_lot::Mutex<()>,
+}
+
+impl<T: Clone> HandMade<T> {
+    fn new(value: T) -> Self {
+        HandMade {
+            current: ArcSwap::from_pointee(value),
+            writer: parking_lot::Mutex::new(()),
+        }
+    }
+
+    fn update(&self, change: impl FnOnce(&mut T)) {
+        let _writer = self.writer.lock();
+        let mut next = T::clone(&self.current.load());
+        change(&mut next);
+        self.current.store(Arc::new(next));
+    }
+}
+
+fn items(n: usize) -> Vec<u64> {
+    (0..n as u64).collect()
+}
+
+/// A cheap index sequence that the optimizer cannot predict, within `0..READ_LEN`.
+struct Indices(usize);
+
+impl Indices {
+    #[inline]
+    fn next(&mut self) -> usize {
+        self.0 = (self.0 + 7919) % READ_LEN;
+        black_box(self.0)
+    }
+}
+
+fn list_read(c: &mut Criterion) {
+    let mut group = c.benchmark_group("list_read");
+    let vec = items(READ_LEN);
+    let cow = CowList::from(vec.clone());
+    let hand = HandMade::new(vec.clone());
+    let pl = parking_lot::RwLock::new(vec.clone());
+    let std_lock = std::sync::RwLock::new(vec.clone());
+    let imbl = ArcSwap::from_pointee(vec.iter().copied().collect::<imbl::Vector<u64>>());
+
+    group.bench_function("plain &Vec", |b| {
+        let mut ix = Indices(0);
+        let vec = black_box(&vec);
+        b.iter(|| vec[ix.next()])
+    });
+    group.bench_function("CowList load()[i]", |b| {
+        let mut ix = Indices(0);
+        b.iter(|| cow.load()[ix.next()])
+    });
+    group.bench_function("CowList reader.load()[i]", |b| {
+        let mut ix = Indices(0);
+        let mut reader = cow.reader();
+        b.iter(|| reader.load()[ix.next()])
+    });
+    group.bench_function("CowList get(i)", |b| {
+        let mut ix = Indices(0);
+        b.iter(|| cow.get(ix.next()))
+    });
+    group.bench_function("hand-made ArcSwap<Vec> load()[i]", |b| {
+        let mut ix = Indices(0);
+        b.iter(|| hand.current.load()[ix.next()])
+    });
+    group.bench_function("parking_lot RwLock<Vec> read()[i]", |b| {
+        let mut ix = Indices(0);
+        b.iter(|| pl.read()[ix.next()])
+    });
+    group.bench_function("std RwLock<Vec> read()[i]", |b| {
+        let mut ix = Indices(0);
+        b.iter(|| std_lock.read().unwrap()[ix.next()])
+    });
+    group.bench_function("ArcSwap<imbl::Vector> load()[i]", |b| {
+        let mut ix = Indices(0);
+        b.iter(|| imbl.load()[ix.next()])
+    });
+    group.finish();
+}
+
+/// Append one element to a list of `n`. Each iteration starts from a fresh list (built
+/// outside the timing); the free of the replaced version is inside it, for everyone.
+fn list_push(c: &mut Criterion) {
+    let mut group = c.benchmark_group("list_push");
+    for n in [10usize, 1_000, 100_000] {
+        let size = if n >= 100_000 {
+            BatchSize::LargeInput
+        } else {
+            BatchSize::SmallInput
+        };
+        let base = items(n);
+        group.bench_with_input(BenchmarkId::new("CowList push", n), &n, |b, _| {
+            b.iter_batched_ref(|| CowList::from(base.clone()), |l| l.push(7), size)
+        });
+        group.bench_with_input(
+            BenchmarkId::new("hand-made ArcSwap<Vec> clone+push", n),
+            &n,
+            |b, _| {
+                b.iter_batched_ref(
+                    || HandMade::new(base.clone()),
+                    |l| l.update(|v| v.push(7)),
+                    size,
+                )
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("ArcSwap<imbl::Vector> push_back", n),
+            &n,
+            |b, _| {
+                b.iter_batched_ref(
+                    || HandMade::new(base.iter().copied().collect::<imbl::Vector<u64>>()),
+                    |l| l.update(|v| v.push_back(7)),
+                    size,
+                )
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("parking_lot RwLock<Vec> push (in place)", n),
+            &n,
+            |b, _| {
+                b.iter_batched_ref(
+                    || parking_lot::RwLock::new(base.clone()),
+                    |l| l.write().push(7),
+                    size,
+                )
+            },
+        );
+    }
+    group.finish();
+}
+
+/// 100 appends to a list of 1,000: one `update` (one copy) against 100 `push` calls.
+fn list_batch(c: &mut Criterion) {
+    let mut group = c.benchmark_group("list_batch_100");
+    let base = items(1_000);
+    group.bench_function("CowList update (100 pushes, one copy)", |b| {
+        b.iter_batched_ref(
+            || CowList::from(base.clone()),
+            |l| {
+                l.update(|v| {
+                    for i in 0..100 {
+                        v.push(i)
+                    }
+                })
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("CowList 100 x push", |b| {
+        b.iter_batched_ref(
+            || CowList::from(base.clone()),
+            |l| {
+                for i in 0..100 {
+                    l.push(i)
+                }
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+/// Runs `write` in a loop on another thread until the returned guard is dropped.
+struct Writer {
+    stop: Arc<AtomicBool>,
+    thread: Option<thread::JoinHandle<u64>>,
+}
+
+impl Writer {
+    fn start(mut write: impl FnMut(u64) + Send + 'static) -> Writer {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = thread::spawn(move || {
+            let mut n = 0;
+            while !flag.load(Ordering::Relaxed) {
+                write(n);
+                n += 1;
+            }
+            n
+        });
+        Writer {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            t.join().unwrap();
+        }
+    }
+}
+
+/// Reader throughput alone and with one writer thread replacing an element in a loop.
+fn list_read_with_writer(c: &mut Criterion) {
+    let mut group = c.benchmark_group("list_read_with_writer");
+    let cow = Arc::new(CowList::from(items(READ_LEN)));
+    let pl = Arc::new(parking_lot::RwLock::new(items(READ_LEN)));
+    let std_lock = Arc::new(std::sync::RwLock::new(items(READ_LEN)));
+
+    for writing in [false, true] {
+        let tag = if writing { "with writer" } else { "alone" };
+        let _writer = writing.then(|| {
+            let cow = Arc::clone(&cow);
+            Writer::start(move |n| {
+                let _ = cow.set(n as usize % READ_LEN, n);
+            })
+        });
+        group.bench_function(format!("CowList load()[i], {tag}"), |b| {
+            let mut ix = Indices(0);
+            b.iter(|| cow.load()[ix.next()])
+        });
+        group.bench_function(format!("CowList reader.load()[i], {tag}"), |b| {
+            let mut ix = Indices(0);
+            let mut reader = cow.reader();
+            b.iter(|| reader.load()[ix.next()])
+        });
+        drop(_writer);
+        let _writer = writing.then(|| {
+            let pl = Arc::clone(&pl);
+            Writer::start(move |n| pl.write()[n as usize % READ_LEN] = n)
+        });
+        group.bench_function(format!("parking_lot RwLock read()[i], {tag}"), |b| {
+            let mut ix = Indices(0);
+            b.iter(|| pl.read()[ix.next()])
+        });
+        drop(_writer);
+        let _writer = writing.then(|| {
+            let std_lock = Arc::clone(&std_lock);
+            Writer::start(move |n| std_lock.write().unwrap()[n as usize % READ_LEN] = n)
+        });
+        group.bench_function(format!("std RwLock read()[i], {tag}"), |b| {
+            let mut ix = Indices(0);
+            b.iter(|| std_lock.read().unwrap()[ix.next()])
+        });
+    }
+    group.finish();
+}
+
+fn map_read(c: &mut Criterion) {
+    let mut group = c.benchmark_group("map_get");
+    let map: HashMap<u64, u64> = (0..READ_LEN as u64).map(|k| (k, k)).collect();
+    let cow = CowMap::from(map.clone());
+    let hand = HandMade::new(map.clone());
+    let lock = parking_lot::RwLock::new(map.clone());
+    let dash: dashmap::DashMap<u64, u64> = map.clone().into_iter().collect();
+
+    group.bench_function("CowMap get", |b| {
+        let mut ix = Indices(0);
+        b.iter(|| cow.get(&(ix.next() as u64)))
+    });
+    group.bench_function("CowMap reader.load().get", |b| {
+        let mut ix = Indices(0);
+        let mut reader = cow.reader();
+        b.iter(|| reader.load().get(&(ix.next() as u64)).copied())
+    });
+    group.bench_function("hand-made ArcSwap<HashMap> load().get", |b| {
+        let mut ix = Indices(0);
+        b.iter(|| hand.current.load().get(&(ix.next() as u64)).copied())
+    });
+    group.bench_function("parking_lot RwLock<HashMap> read().get", |b| {
+        let mut ix = Indices(0);
+        b.iter(|| lock.read().get(&(ix.next() as u64)).copied())
+    });
+    group.bench_function("DashMap get", |b| {
+        let mut ix = Indices(0);
+        b.iter(|| dash.get(&(ix.next() as u64)).map(|r| *r))
+    });
+    group.finish();
+}
+
+fn map_insert(c: &mut Criterion) {
+    let mut group = c.benchmark_group("map_insert");
+    let map: HashMap<u64, u64> = (0..READ_LEN as u64).map(|k| (k, k)).collect();
+    group.bench_function("CowMap insert", |b| {
+        b.iter_batched_ref(
+            || CowMap::from(map.clone()),
+            |m| m.insert(5, 5),
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("hand-made ArcSwap<HashMap> clone+insert", |b| {
+        b.iter_batched_ref(
+            || HandMade::new(map.clone()),
+            |m| {
+                m.update(|m| {
+                    m.insert(5, 5);
+                })
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("parking_lot RwLock<HashMap> insert (in place)", |b| {
+        b.iter_batched_ref(
+            || parking_lot::RwLock::new(map.clone()),
+            |m| m.write().insert(5, 5),
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("DashMap insert (in place)", |b| {
+        b.iter_batched_ref(
+            || {
+                map.clone()
+                    .into_iter()
+                    .collect::<dashmap::DashMap<u64, u64>>()
+            },
+            |m| m.insert(5, 5),
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+}
+
+/// Times every batch of 64 reads for `duration` while `_writer` runs; returns the sorted
+/// batch times in nanoseconds.
+fn batch_latencies(duration: Duration, mut read: impl FnMut(usize) -> u64) -> Vec<u64> {
+    let mut times = Vec::with_capacity(1 << 20);
+    let mut ix = Indices(0);
+    let end = Instant::now() + duration;
+    while Instant::now() < end {
+        let start = Instant::now();
+        let mut sum = 0u64;
+        for _ in 0..64 {
+            sum = sum.wrapping_add(read(ix.next()));
+        }
+        black_box(sum);
+        times.push(start.elapsed().as_nanos() as u64);
+    }
+    times.sort_unstable();
+    times
+}
+
+fn percentile(sorted: &[u64], p: f64) -> u64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+/// Read latency per 64-read batch with one writer running: cowkit against the `RwLock`s.
+fn latency_report() {
+    let seconds = std::env::var("COWKIT_LATENCY_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2.0);
+    let duration = Duration::from_secs_f64(seconds);
+    println!("\nread latency per batch of 64 reads, one writer thread running ({seconds} s each)");
+    println!(
+        "{:<34} {:>10} {:>8} {:>8} {:>10} {:>10} {:>12}",
+        "reader", "batches", "p50 ns", "p99 ns", "p99.99 ns", "max ns", "writes"
+    );
+
+    let report = |name: &str, times: Vec<u64>, writes: u64| {
+        println!(
+            "{:<34} {:>10} {:>8} {:>8} {:>10} {:>10} {:>12}",
+            name,
+            times.len(),
+            percentile(&times, 0.5),
+            percentile(&times, 0.99),
+            percentile(&times, 0.9999),
+            times[times.len() - 1],
+            writes
+        );
+    };
+    let finish = |mut w: Writer| {
+        w.thread.take().map(|t| {
+            w.stop.store(true, Ordering::Relaxed);
+            t.join().unwrap()
+        })
+    };
+
+    let cow = Arc::new(CowList::from(items(READ_LEN)));
+    let writer = {
+        let cow = Arc::clone(&cow);
+        Writer::start(move |n| {
+            let _ = cow.set(n as usize % READ_LEN, n);
+        })
+    };
+    let times = batch_latencies(duration, |i| cow.load()[i]);
+    report("CowList load()[i]", times, finish(writer).unwrap_or(0));
+
+    let writer = {
+        let cow = Arc::clone(&cow);
+        Writer::start(move |n| {
+            let _ = cow.set(n as usize % READ_LEN, n);
+        })
+    };
+    let mut reader = cow.reader();
+    let times = batch_latencies(duration, |i| reader.load()[i]);
+    drop(reader);
+    report(
+        "CowList reader.load()[i]",
+        times,
+        finish(writer).unwrap_or(0),
+    );
+
+    let pl = Arc::new(parking_lot::RwLock::new(items(READ_LEN)));
+    let writer = {
+        let pl = Arc::clone(&pl);
+        Writer::start(move |n| pl.write()[n as usize % READ_LEN] = n)
+    };
+    let times = batch_latencies(duration, |i| pl.read()[i]);
+    report(
+        "parking_lot RwLock read()[i]",
+        times,
+        finish(writer).unwrap_or(0),
+    );
+
+    let std_lock = Arc::new(std::sync::RwLock::new(items(READ_LEN)));
+    let writer = {
+        let std_lock = Arc::clone(&std_lock);
+        Writer::start(move |n| std_lock.write().unwrap()[n as usize % READ_LEN] = n)
+    };
+    let times = batch_latencies(duration, |i| std_lock.read().unwrap()[i]);
+    report("std RwLock read()[i]", times, finish(writer).unwrap_or(0));
+}
+
+criterion_group!(
+    benches,
+    list_read,
+    list_push,
+    list_batch,
+    list_read_with_writer,
+    map_read,
+    map_insert
+);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    // The latency report runs unless a filter that does not match it was given, and never in
+    // `cargo bench -- --test` or `--list` runs.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--test" || a == "--list");
+    let filter = args
+        .iter()
+        .find(|a| !a.starts_with('-') && a.parse::<f64>().is_err());
+    if !quick && filter.is_none_or(|f| "latency".contains(f.as_str())) {
+        latency_report();
+    }
+}
