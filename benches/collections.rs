@@ -27,8 +27,8 @@ use arc_swap::ArcSwap;
 use cowkit::{CowList, CowMap};
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group};
 
-/// Elements of the read benches.
-const READ_LEN: usize = 1_000;
+/// Elements of the read benches (a power of two, so that an index is one mask away).
+const READ_LEN: usize = 1_024;
 
 /// What users write today: readers load the `ArcSwap`, writers take the mutex, clone the
 /// `Vec`, change it and store it.
@@ -63,7 +63,7 @@ struct Indices(usize);
 impl Indices {
     #[inline]
     fn next(&mut self) -> usize {
-        self.0 = (self.0 + 7919) % READ_LEN;
+        self.0 = (self.0 + 7919) & (READ_LEN - 1);
         black_box(self.0)
     }
 }
@@ -196,21 +196,26 @@ fn list_batch(c: &mut Criterion) {
     group.finish();
 }
 
-/// Runs `write` in a loop on another thread until the returned guard is dropped.
+/// Runs `write` in a loop on another thread until the returned guard is dropped, with at
+/// least `pause` between the starts of two writes (spinning: a sleep is far coarser).
 struct Writer {
     stop: Arc<AtomicBool>,
     thread: Option<thread::JoinHandle<u64>>,
 }
 
 impl Writer {
-    fn start(mut write: impl FnMut(u64) + Send + 'static) -> Writer {
+    fn start(pause: Duration, mut write: impl FnMut(u64) + Send + 'static) -> Writer {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let thread = thread::spawn(move || {
             let mut n = 0;
             while !flag.load(Ordering::Relaxed) {
+                let start = Instant::now();
                 write(n);
                 n += 1;
+                while start.elapsed() < pause {
+                    std::hint::spin_loop();
+                }
             }
             n
         });
@@ -230,18 +235,25 @@ impl Drop for Writer {
     }
 }
 
-/// Reader throughput alone and with one writer thread replacing an element in a loop.
+/// Reader throughput alone, with one writer thread replacing an element every 10 µs, and with
+/// one writing back to back (each write of the lists here takes about a microsecond).
 fn list_read_with_writer(c: &mut Criterion) {
     let mut group = c.benchmark_group("list_read_with_writer");
     let cow = Arc::new(CowList::from(items(READ_LEN)));
     let pl = Arc::new(parking_lot::RwLock::new(items(READ_LEN)));
     let std_lock = Arc::new(std::sync::RwLock::new(items(READ_LEN)));
 
-    for writing in [false, true] {
-        let tag = if writing { "with writer" } else { "alone" };
+    let modes = [
+        ("alone", None),
+        ("writer every 10 µs", Some(Duration::from_micros(10))),
+        ("writer back to back", Some(Duration::ZERO)),
+    ];
+    for (tag, pause) in modes {
+        let writing = pause.is_some();
+        let pause = pause.unwrap_or_default();
         let _writer = writing.then(|| {
             let cow = Arc::clone(&cow);
-            Writer::start(move |n| {
+            Writer::start(pause, move |n| {
                 let _ = cow.set(n as usize % READ_LEN, n);
             })
         });
@@ -257,7 +269,7 @@ fn list_read_with_writer(c: &mut Criterion) {
         drop(_writer);
         let _writer = writing.then(|| {
             let pl = Arc::clone(&pl);
-            Writer::start(move |n| pl.write()[n as usize % READ_LEN] = n)
+            Writer::start(pause, move |n| pl.write()[n as usize % READ_LEN] = n)
         });
         group.bench_function(format!("parking_lot RwLock read()[i], {tag}"), |b| {
             let mut ix = Indices(0);
@@ -266,7 +278,9 @@ fn list_read_with_writer(c: &mut Criterion) {
         drop(_writer);
         let _writer = writing.then(|| {
             let std_lock = Arc::clone(&std_lock);
-            Writer::start(move |n| std_lock.write().unwrap()[n as usize % READ_LEN] = n)
+            Writer::start(pause, move |n| {
+                std_lock.write().unwrap()[n as usize % READ_LEN] = n
+            })
         });
         group.bench_function(format!("std RwLock read()[i], {tag}"), |b| {
             let mut ix = Indices(0);
@@ -374,14 +388,17 @@ fn percentile(sorted: &[u64], p: f64) -> u64 {
     sorted[i]
 }
 
-/// Read latency per 64-read batch with one writer running: cowkit against the `RwLock`s.
+/// Read latency per 64-read batch with one writer writing back to back: cowkit against the
+/// `RwLock`s.
 fn latency_report() {
     let seconds = std::env::var("COWKIT_LATENCY_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(2.0);
     let duration = Duration::from_secs_f64(seconds);
-    println!("\nread latency per batch of 64 reads, one writer thread running ({seconds} s each)");
+    println!(
+        "\nread latency per batch of 64 reads, one writer thread writing back to back ({seconds} s each)"
+    );
     println!(
         "{:<34} {:>10} {:>8} {:>8} {:>10} {:>10} {:>12}",
         "reader", "batches", "p50 ns", "p99 ns", "p99.99 ns", "max ns", "writes"
@@ -409,7 +426,7 @@ fn latency_report() {
     let cow = Arc::new(CowList::from(items(READ_LEN)));
     let writer = {
         let cow = Arc::clone(&cow);
-        Writer::start(move |n| {
+        Writer::start(Duration::ZERO, move |n| {
             let _ = cow.set(n as usize % READ_LEN, n);
         })
     };
@@ -418,7 +435,7 @@ fn latency_report() {
 
     let writer = {
         let cow = Arc::clone(&cow);
-        Writer::start(move |n| {
+        Writer::start(Duration::ZERO, move |n| {
             let _ = cow.set(n as usize % READ_LEN, n);
         })
     };
@@ -434,7 +451,9 @@ fn latency_report() {
     let pl = Arc::new(parking_lot::RwLock::new(items(READ_LEN)));
     let writer = {
         let pl = Arc::clone(&pl);
-        Writer::start(move |n| pl.write()[n as usize % READ_LEN] = n)
+        Writer::start(Duration::ZERO, move |n| {
+            pl.write()[n as usize % READ_LEN] = n
+        })
     };
     let times = batch_latencies(duration, |i| pl.read()[i]);
     report(
@@ -446,7 +465,9 @@ fn latency_report() {
     let std_lock = Arc::new(std::sync::RwLock::new(items(READ_LEN)));
     let writer = {
         let std_lock = Arc::clone(&std_lock);
-        Writer::start(move |n| std_lock.write().unwrap()[n as usize % READ_LEN] = n)
+        Writer::start(Duration::ZERO, move |n| {
+            std_lock.write().unwrap()[n as usize % READ_LEN] = n
+        })
     };
     let times = batch_latencies(duration, |i| std_lock.read().unwrap()[i]);
     report("std RwLock read()[i]", times, finish(writer).unwrap_or(0));

@@ -47,3 +47,37 @@
 //! #![deny(unused_must_use)]
 //! cowkit::Shared::into_raw(cowkit::Shared::new(1));
 //! ```
+//!
+//! The snapshot collections share their values across threads, so they are `Send + Sync`
+//! when the elements are, and not otherwise:
+//!
+//! ```
+//! fn send_sync<S: Send + Sync>() {}
+//! send_sync::<cowkit::CowCell<String>>();
+//! send_sync::<cowkit::CowList<u8>>();
+//! send_sync::<cowkit::CowSet<u8>>();
+//! send_sync::<cowkit::CowMap<String, u8>>();
+//! send_sync::<cowkit::Snapshot<Vec<u8>>>();
+//! ```
+//!
+//! ```compile_fail
+//! fn sync<S: Sync>() {}
+//! sync::<cowkit::CowCell<std::cell::Cell<u8>>>();
+//! ```
+//!
+//! ```compile_fail
+//! fn send<S: Send>() {}
+//! send::<cowkit::CowList<std::rc::Rc<u8>>>();
+//! ```
+//!
+//! ```compile_fail
+//! fn sync<S: Sync>() {}
+//! sync::<cowkit::CowMap<u8, std::cell::Cell<u8>>>();
+//! ```
+//!
+//! A `Reader` caches one thread's view; it may move to another thread but is not shared:
+//!
+//! ```compile_fail
+//! fn sync<S: Sync>() {}
+//! sync::<cowkit::Reader<'static, u8>>();
+//! ```

@@ -26,6 +26,28 @@
 //! assert_eq!(name, "a name longer than fifteen bytes");
 //! ```
 //!
+//! The snapshot collections give many threads lock-free reads of one consistent version while
+//! writers copy, change and swap in the next one, as Java's `CopyOnWriteArrayList` does:
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::thread;
+//! use cowkit::CowList;
+//!
+//! let routes = Arc::new(CowList::from(vec!["/", "/about"]));
+//! let walking = routes.snapshot(); // a version that never changes under us
+//! let writer = {
+//!     let routes = Arc::clone(&routes);
+//!     thread::spawn(move || routes.push("/blog")) // copies once, swaps, never blocks readers
+//! };
+//! for route in walking.iter() {
+//!     assert!(route.starts_with('/'));
+//! }
+//! writer.join().unwrap();
+//! assert_eq!(walking.len(), 2);
+//! assert_eq!(routes.len(), 3);
+//! ```
+//!
 //! # Types and their costs
 //!
 //! | type | clone | read | first write after a clone | later writes | memory |
@@ -33,9 +55,12 @@
 //! | [`Shared<T>`] | O(1): one relaxed atomic increment | one pointer hop | O(size of `T`): one `T::clone` + one allocation | O(1) check (one acquire load), then in place | one allocation: a `usize` count + `T`; a handle is one pointer |
 //! | [`CowString`] | O(1): 16 bytes copied, + one atomic increment for a heap text | one branch on the tag, no copy | O(n): one copy into a block with room to grow (exact size for in-place edits) | in place; appends amortized O(1) per byte | 16-byte handle; ≤ 15 bytes inline, no allocation; else one block: count + capacity + bytes |
 //!
-//! cowkit's other families build on this core, as `DESIGN.md` lays out: the snapshot
-//! collections `CowCell`, `CowList`, `CowSet` and `CowMap`, and `CowBuffer` (bytes in 4 KiB
-//! copy-on-write pages). They arrive in later releases; see the `CHANGELOG`.
+//! | [`CowCell<T>`] | O(1): a new cell sharing the current version | lock-free [`load`](CowCell::load): no lock, no count change (arc-swap's per-thread slots); a cached [`Reader`]: one relaxed load and a compare | every write: lock, one `T::clone`, one allocation, one atomic swap; the replaced version is freed after unlocking | the same | the current version, + each older version while a reader holds it |
+//! | [`CowList<T>`], [`CowSet<T>`] | O(1), as `CowCell` | as `CowCell`, then a slice index or an O(n) scan | each write: O(n), one copy into an exact-size `Vec` (no copy at all when nothing changes, e.g. `push_if_absent` of a present value); a batch in one `update`: one copy | the same | one `Vec` per live version |
+//! | [`CowMap<K, V, S>`] | O(1), as `CowCell` | as `CowCell`, then a hash lookup | each write: O(n), one `HashMap::clone` (none when nothing changes); a batch in one `update`: one clone | the same | one `HashMap` per live version |
+//!
+//! `CowBuffer` (bytes in 4 KiB copy-on-write pages, `DESIGN.md`) arrives in a later release;
+//! see the `CHANGELOG`.
 //!
 //! # When to use which
 //!
@@ -45,20 +70,36 @@
 //! - [`CowString`] instead of `String` when strings are cloned more often than written (names,
 //!   keys, tokens, config values): clones cost nothing, short strings never allocate, and it
 //!   still edits like a `String`. Instead of `Arc<str>` when you sometimes need to write.
+//! - [`CowList`], [`CowSet`], [`CowMap`] (or [`CowCell`] around your own type) for data that
+//!   many threads read and few write: listener lists, routing tables, configuration, feature
+//!   flags. Readers never block and never see a half-made update.
+//!   - Instead of `RwLock<Vec<T>>` / `RwLock<HashMap>` when reads dominate: a read takes no
+//!     lock, so a writer never stalls readers (nor readers a writer), and iteration runs over a
+//!     snapshot without holding anything.
+//!   - Instead of a hand-made `ArcSwap<Vec<T>>` + `Mutex`: the same read path, with the write
+//!     protocol written and tested once (no lost update, no poisoning, re-entry detected,
+//!     old versions freed outside the lock, exact-size copies).
+//!   - Not instead of `dashmap` or a `Mutex` when writes are frequent or the data is large:
+//!     every write copies the whole collection (O(n)). A sharded map (`dashmap`) writes in
+//!     place; a persistent structure (`imbl`) copies O(log n) per write, at a higher cost per
+//!     read.
 //!
 //! # Thread safety
 //!
 //! [`Shared<T>`] is `Send` and `Sync` exactly when `T` is `Send + Sync` (the same bounds as
-//! `Arc<T>`); [`CowString`] is `Send + Sync`. Both follow `Arc`'s count rules: relaxed
+//! `Arc<T>`); [`CowString`] is `Send + Sync`; the snapshot collections are `Send + Sync` when
+//! their elements are `Send + Sync`, and every one of their methods takes `&self`, so they are
+//! shared as an `Arc<CowList<T>>` or a `static`. Writers of one collection take turns on a
+//! mutex; a write from inside a write to the same collection panics instead of deadlocking. Both follow `Arc`'s count rules: relaxed
 //! increments, release decrements with an acquire fence before the last handle frees, an
 //! acquire load for the uniqueness check, and an abort (not a panic) past `isize::MAX` handles.
 //! These orderings are model-checked with loom.
 //!
 //! # Features
 //!
-//! - `std` (default): the standard library. Without it (`default-features = false`) the core
-//!   and the string need only `alloc`; the snapshot collections and the `io` traits will need
-//!   `std`.
+//! - `std` (default): the standard library, `arc-swap` and `parking_lot`; needed by the
+//!   snapshot collections. Without it (`default-features = false`) the core and the string
+//!   need only `alloc`.
 //! - `serde` (off by default): `Serialize` / `Deserialize` for every type, through its value
 //!   (`CowString` as a string).
 #![no_std]

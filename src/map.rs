@@ -205,6 +205,25 @@ impl<K: Eq + Hash, V: Clone, S: BuildHasher> CowMap<K, V, S> {
     }
 }
 
+/// A copy of `map` with room for `additional` more entries, so that the writes that follow
+/// never grow the copy (growing would rehash and copy every entry a second time).
+///
+/// With room to spare, `HashMap::clone` copies the table as it is, without rehashing; without,
+/// the entries are inserted into a table of the size needed.
+fn copy_with_room<K, V, S>(map: &HashMap<K, V, S>, additional: usize) -> HashMap<K, V, S>
+where
+    K: Eq + Hash + Clone,
+    V: Clone,
+    S: BuildHasher + Clone,
+{
+    if map.capacity() - map.len() >= additional {
+        return map.clone();
+    }
+    let mut next = HashMap::with_capacity_and_hasher(map.len() + additional, map.hasher().clone());
+    next.extend(map.iter().map(|(k, v)| (k.clone(), v.clone())));
+    next
+}
+
 impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
     /// Sets the value for `key`; returns the value it replaced.
     ///
@@ -216,7 +235,11 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
     /// assert_eq!(map.insert("k", 2), Some(1));
     /// ```
     pub fn insert(&self, key: K, value: V) -> Option<V> {
-        self.cell.update(|map| map.insert(key, value))
+        self.cell.rewrite(|map| {
+            let mut next = copy_with_room(map, 1);
+            let old = next.insert(key, value);
+            (Some(next), old)
+        })
     }
 
     /// Sets the value for `key` only if it has none (Java's `putIfAbsent`); returns the value
@@ -241,7 +264,7 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
             if let Some(existing) = map.get(&key) {
                 return (None, Some(existing.clone()));
             }
-            let mut next = map.clone();
+            let mut next = copy_with_room(map, 1);
             next.insert(key, value);
             (Some(next), None)
         })
@@ -301,7 +324,7 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
                     (Some(next), None)
                 }
                 Some(value) => {
-                    let mut next = map.clone();
+                    let mut next = copy_with_room(map, usize::from(!was_present));
                     next.insert(key, value.clone());
                     (Some(next), Some(value))
                 }
@@ -360,7 +383,11 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
         if entries.is_empty() {
             return;
         }
-        self.cell.update(|map| map.extend(entries))
+        self.cell.rewrite(|map| {
+            let mut next = copy_with_room(map, entries.len());
+            next.extend(entries);
+            (Some(next), ())
+        })
     }
 
     /// Any change to the `HashMap`, published as one write: one copy for any number of
