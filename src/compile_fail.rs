@@ -74,10 +74,3 @@
 //! fn sync<S: Sync>() {}
 //! sync::<cowkit::CowMap<u8, std::cell::Cell<u8>>>();
 //! ```
-//!
-//! A `Reader` caches one thread's view; it may move to another thread but is not shared:
-//!
-//! ```compile_fail
-//! fn sync<S: Sync>() {}
-//! sync::<cowkit::Reader<'static, u8>>();
-//! ```
