@@ -268,6 +268,31 @@ fn reentrant_write_panics_instead_of_deadlocking() {
     assert_eq!(map.get(&1), Some(1));
 }
 
+/// An element whose drop writes to the list that held it: possible only if the writer frees
+/// the version it replaced after releasing the writers' lock (under the lock, the write would
+/// be a re-entrant one and panic).
+#[derive(Clone, Debug, PartialEq)]
+struct WritesOnDrop {
+    armed: bool,
+}
+
+static DROP_LOG: std::sync::OnceLock<CowList<WritesOnDrop>> = std::sync::OnceLock::new();
+
+impl Drop for WritesOnDrop {
+    fn drop(&mut self) {
+        if self.armed {
+            DROP_LOG.get().unwrap().push(WritesOnDrop { armed: false });
+        }
+    }
+}
+
+#[test]
+fn the_replaced_version_is_freed_after_the_lock_is_released() {
+    let list = DROP_LOG.get_or_init(|| CowList::from(vec![WritesOnDrop { armed: true }]));
+    list.clear(); // frees the armed element, whose drop pushes an unarmed one
+    assert_eq!(*list.load(), [WritesOnDrop { armed: false }]);
+}
+
 #[test]
 fn writes_on_other_threads_during_a_write_wait_their_turn() {
     // Not re-entry: a second thread blocks while the first writes, then builds on its result.
