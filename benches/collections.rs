@@ -235,8 +235,9 @@ impl Drop for Writer {
     }
 }
 
-/// Reader throughput alone, with one writer thread replacing an element every 10 µs, and with
-/// one writing back to back (each write of the lists here takes about a microsecond).
+/// Reader throughput alone, with one writer thread replacing an element every 100 µs or every
+/// 10 µs, and with one writing back to back (each write of the lists here takes about a
+/// microsecond).
 fn list_read_with_writer(c: &mut Criterion) {
     let mut group = c.benchmark_group("list_read_with_writer");
     let cow = Arc::new(CowList::from(items(READ_LEN)));
@@ -245,6 +246,7 @@ fn list_read_with_writer(c: &mut Criterion) {
 
     let modes = [
         ("alone", None),
+        ("writer every 100 µs", Some(Duration::from_micros(100))),
         ("writer every 10 µs", Some(Duration::from_micros(10))),
         ("writer back to back", Some(Duration::ZERO)),
     ];
