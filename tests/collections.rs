@@ -13,13 +13,13 @@ mod support;
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::panic::resume_unwind;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread;
 
 use cowkit::{CowCell, CowList, CowMap, CowSet, Shared, Snapshot};
-use support::assert_no_leak;
+use support::{assert_no_leak, panic_message};
 
 /// Counts live instances; a clone panics when `panic_in_clone` is set on the original.
 #[derive(Debug)]
@@ -73,18 +73,6 @@ fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
 fn warm_up_reader_slots() {
     let cell = CowCell::new(0);
     drop(cell.load());
-}
-
-/// Runs `f`, expects it to panic, and returns the panic message.
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    match payload.downcast::<String>() {
-        Ok(s) => *s,
-        Err(payload) => payload
-            .downcast::<&str>()
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,7 +178,8 @@ fn panicking_update_publishes_nothing_and_leaves_the_cell_usable() {
                 v.push(Probe::new(3, &live));
                 resume_unwind(Box::new("closure failed"));
             })
-        });
+        })
+        .expect("expected a panic");
         assert_eq!(msg, "closure failed");
         assert!(
             Shared::ptr_eq(&before, &cell.snapshot()),
@@ -219,7 +208,7 @@ fn panicking_clone_publishes_nothing() {
         bad.panic_in_clone = true;
         let list = CowList::from(vec![Probe::new(1, &live), bad, Probe::new(3, &live)]);
         let before = list.snapshot();
-        let msg = panic_message(|| list.push(Probe::new(4, &live)));
+        let msg = panic_message(|| list.push(Probe::new(4, &live))).expect("expected a panic");
         assert_eq!(msg, "clone panicked");
         assert!(Shared::ptr_eq(&before, &list.snapshot()));
         // Operations that need no clone still work.
@@ -238,7 +227,8 @@ fn reentrant_write_panics_instead_of_deadlocking() {
             v.push(2);
             list.push(3); // would wait for itself with a plain mutex
         })
-    });
+    })
+    .expect("expected a panic");
     assert!(
         msg.contains("from inside its own write"),
         "unclear message: {msg}"
@@ -261,7 +251,8 @@ fn reentrant_write_panics_instead_of_deadlocking() {
             map.insert(2, 2);
             Some(1)
         });
-    });
+    })
+    .expect("expected a panic");
     assert!(msg.contains("would deadlock"), "unclear message: {msg}");
     assert!(map.is_empty());
     map.insert(1, 1);

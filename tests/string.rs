@@ -19,7 +19,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::thread;
 
 use cowkit::{CowString, cow_format};
-use support::{assert_no_leak, live_allocations};
+use support::{assert_no_leak, live_allocations, panic_message};
 
 const LONG: &str = "a text of more than fifteen bytes, so it lives on the heap";
 
@@ -224,18 +224,6 @@ fn reads_index_like_str() {
     assert_eq!(&s[..=1], "a ");
     assert_eq!(&s[2..=5], "text");
     assert_eq!(&s[..], LONG);
-}
-
-/// The panic message of `f`, or `None` when it did not panic.
-fn panic_message(f: impl FnOnce()) -> Option<String> {
-    let payload = catch_unwind(AssertUnwindSafe(f)).err()?;
-    Some(match payload.downcast::<String>() {
-        Ok(s) => *s,
-        Err(payload) => payload
-            .downcast::<&str>()
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
-    })
 }
 
 #[test]

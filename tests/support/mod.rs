@@ -7,6 +7,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 struct CountingAlloc;
 
@@ -60,4 +61,17 @@ pub fn assert_no_leak<R>(f: impl FnOnce() -> R) -> R {
     let after = live_allocations();
     assert_eq!(after, before, "{} allocation(s) leaked", after - before);
     result
+}
+
+/// The panic message of `f`, or `None` when it did not panic.
+#[allow(dead_code)] // each test file uses the helpers it needs
+pub fn panic_message(f: impl FnOnce()) -> Option<String> {
+    let payload = catch_unwind(AssertUnwindSafe(f)).err()?;
+    Some(match payload.downcast::<String>() {
+        Ok(s) => *s,
+        Err(payload) => payload
+            .downcast::<&str>()
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+    })
 }
