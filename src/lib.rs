@@ -110,6 +110,7 @@ extern crate alloc;
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+mod buffer;
 #[cfg(feature = "std")]
 mod cell;
 #[cfg(feature = "std")]
@@ -134,6 +135,9 @@ struct ReadmeDoctests;
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "std")]
+pub use crate::buffer::BufferCursor;
+pub use crate::buffer::{CowBuffer, PAGE_SIZE, PageStats};
 #[cfg(feature = "std")]
 pub use crate::cell::{CowCell, Reader, Snapshot};
 #[cfg(feature = "std")]

@@ -442,6 +442,10 @@ impl<T> Shared<T> {
         }
     }
 
+    /// The size of the one allocation behind a handle (the count and the value), for memory
+    /// accounting such as `CowBuffer::stats`.
+    pub(crate) const ALLOCATION_SIZE: usize = size_of::<Inner<T>>();
+
     /// Sets the count directly, so a test can reach the overflow bound without `isize::MAX`
     /// leaked handles.
     #[cfg(all(test, not(loom)))]

@@ -15,6 +15,11 @@ pub(crate) use core::sync::atomic::{AtomicUsize, Ordering, fence};
 #[cfg(all(test, loom))]
 pub(crate) use loom::sync::atomic::{AtomicUsize, Ordering, fence};
 
+/// The buffer's page pool lock: a plain, non-poisoning mutex. Loom builds have no pool (it is
+/// a cache, not part of any protocol), so loom checks the page and node counts alone.
+#[cfg(all(feature = "std", not(all(test, loom))))]
+pub(crate) use parking_lot::Mutex as PoolMutex;
+
 /// The writers' mutex: serializes the writers of one snapshot cell.
 ///
 /// It guards no data of its own (the data lives in the swap cell), only the right to write.

@@ -1,0 +1,866 @@
+//! [`CowBuffer`]: bytes in copy-on-write pages under a radix page table, as the kernel shares a
+//! process's memory after `fork()`.
+
+#![deny(unsafe_code)]
+
+use alloc::vec::Vec;
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::ops::{ControlFlow, Range};
+
+#[cfg(feature = "std")]
+mod io;
+mod page;
+mod table;
+
+#[cfg(feature = "std")]
+pub use self::io::BufferCursor;
+use self::page::ZEROS;
+use self::table::{Leaf, Table};
+
+/// The size of one page in bytes: the unit of sharing and copying.
+///
+/// 4 KiB, the page size of the kernel's own copy-on-write on x86-64 and most ARM64 systems, so
+/// that costs and statistics compare one to one with `fork()`: a first write after a clone
+/// copies this many bytes, a hole saves this many. (Builds with `--cfg cowkit_small_pages`, and
+/// fuzzing builds, use 64-byte pages so that tests reach deep tables with little data.)
+#[cfg(not(any(cowkit_small_pages, fuzzing)))]
+pub const PAGE_SIZE: usize = 4096;
+/// The size of one page in bytes (64 in this test build; 4096 in normal builds).
+#[cfg(any(cowkit_small_pages, fuzzing))]
+pub const PAGE_SIZE: usize = 64;
+
+/// log2 of the page table's fan-out.
+///
+/// Chosen by measurement (`benches/buffer.rs`, figures in the README): copying a node on the
+/// first write after a clone increments the count of each of its `FAN` children, and those
+/// counts sit in separate allocations, so each is a likely cache miss. A wide node makes that
+/// first write slow (512 children measured ~16 µs); a narrow one makes the table tall (more
+/// hops per access, more nodes). 16 keeps the first write after cloning 1 GiB within a few
+/// microseconds, reads at 5 hops for 1 GiB, and the table at ~10 bytes per page.
+#[cfg(not(any(cowkit_small_pages, fuzzing)))]
+const FAN_SHIFT: u32 = 4;
+#[cfg(any(cowkit_small_pages, fuzzing))]
+const FAN_SHIFT: u32 = 2;
+
+/// Children per page-table node.
+const FAN: usize = 1 << FAN_SHIFT;
+
+/// The longest buffer: `isize::MAX` bytes, as for `Vec<u8>` (a buffer of holes that long takes
+/// no memory, but `to_vec` and slices could not hold it).
+const MAX_LEN: usize = isize::MAX as usize;
+
+const _: () = assert!(PAGE_SIZE.is_power_of_two() && FAN >= 2);
+
+/// A byte buffer in copy-on-write pages: clone is O(1) at any size, and a write copies only the
+/// pages it touches, the way the kernel shares memory between a process and its `fork()`.
+///
+/// Use it for large byte state that you snapshot often and change a little at a time: an
+/// editor's buffer, a VM's memory image, a database page file, a game state, an undo history.
+/// Each snapshot is a `clone` (one atomic increment); each snapshot costs memory only for the
+/// pages written since.
+///
+/// - Pages never written are **holes**: they read as zeros and take no memory, like the
+///   kernel's zero page. [`CowBuffer::zeroed`] and growth make holes; [`fill`](Self::fill) with
+///   `0` turns whole pages back into holes.
+/// - [`stats`](Self::stats) reports, like `/proc/PID/smaps` for one buffer, which pages are
+///   holes, private or shared, and the memory held.
+/// - [`changed_pages`](Self::changed_pages) lists the pages that are no longer the same page as
+///   in an older snapshot: dirty-page tracking for incremental backups.
+/// - Freed pages go to a bounded page pool shared by all buffers and are reused, so a copy
+///   rarely pays the kernel's first-touch fault for fresh memory
+///   ([`set_page_pool_limit`](Self::set_page_pool_limit)).
+///
+/// # Memory layout
+///
+/// The handle holds the length and the root of a radix tree, like a hardware page table. Each
+/// node is one [`Shared`](crate::Shared) allocation with 16 slots; leaves point at `Shared`
+/// pages of [`PAGE_SIZE`] bytes. A node at height `h` covers `16^h` pages (1 GiB = 262,144
+/// pages: 5 levels). A `None` slot is a hole, for a page or a whole subtree.
+///
+/// ```text
+///  a: CowBuffer { len, height: 2, root } ─┐
+///  b: CowBuffer { len, height: 2, root } ─┴─▶ node (count 2) [ ●  ●  ∅ … ]
+///                                                              │  └──────────▶ leaf (count 1) [ ● ∅ … ]
+///                                                              ▼                               │
+///                                                     leaf (count 1) [ ●  ●  ∅ … ]              ▼
+///                                                                      │  └─▶ page (count 1)   page
+///                                                                      ▼
+///                                                              page (count 1): 4096 bytes
+/// ```
+///
+/// `b = a.clone()` copied nothing: it incremented the root's count. The first write through
+/// `a` into page 0 then copies the root and the leaf on that path (each copy increments the
+/// counts of its children) and the page; every other node and page stays shared.
+///
+/// # Costs
+///
+/// | operation | cost |
+/// |---|---|
+/// | `clone` | O(1): one atomic increment on the root, at any size |
+/// | read (`read_at`, `get`, `pages`) | one walk per 16 pages (5 hops for 1 GiB), then a copy out; holes read as zeros |
+/// | first write to a page after a clone | copies the path of nodes (16 count increments each) and one page (4 KiB from the pool) |
+/// | write to a private page | the walk, then in place |
+/// | `resize` up, `zeroed` | O(height): holes, no memory |
+/// | `truncate`, `fill(.., 0)` | frees whole pages and subtrees in the range; zeroes the partial ends in place |
+/// | `drop` | O(private pages + nodes); private pages go to the pool |
+/// | `==` | skips subtrees and pages the two share by pointer |
+/// | memory | each page held + ~10 bytes of table per page; holes free |
+///
+/// # Thread safety
+///
+/// `CowBuffer` is `Send + Sync`. Clones on different threads read and write independently:
+/// pages and nodes are shared through atomic counts, and a write copies whatever another
+/// clone still references before changing it. The page pool is one mutex-guarded free list.
+///
+/// # Examples
+///
+/// ```
+/// use cowkit::{CowBuffer, PAGE_SIZE};
+///
+/// let mut image = CowBuffer::zeroed(64 << 20); // 64 MiB of holes: no memory yet
+/// image.write_at(0, b"boot sector");
+/// image.fill(PAGE_SIZE..4 * PAGE_SIZE, 0xAA); // three pages
+///
+/// let snapshot = image.clone(); // O(1)
+/// image.write_at(PAGE_SIZE + 7, b"changed"); // copies one page (and its table path)
+///
+/// assert_eq!(snapshot.get(PAGE_SIZE + 7), Some(0xAA));
+/// assert_eq!(image.get(PAGE_SIZE + 7), Some(b'c'));
+/// assert_eq!(image.changed_pages(&snapshot), [1]);
+///
+/// let stats = image.stats();
+/// assert_eq!(stats.private, 1); // page 1, just copied
+/// assert_eq!(stats.shared, 3); // pages 0, 2 and 3, still shared with the snapshot
+/// assert_eq!(stats.holes, stats.pages - 4);
+/// ```
+pub struct CowBuffer {
+    /// The pages. Invariant: holds nothing at or past page `len.div_ceil(PAGE_SIZE)`, its
+    /// height is the lowest that covers that many pages, and every byte of the last page past
+    /// `len` is zero (so growing never has to clear old bytes).
+    table: Table,
+    /// Length in bytes. Invariant: `len <= MAX_LEN`.
+    len: usize,
+}
+
+/// Page counts and memory of one [`CowBuffer`], from [`CowBuffer::stats`]: like
+/// `/proc/PID/smaps` for one buffer.
+///
+/// `holes + private + shared == pages`.
+///
+/// # Examples
+///
+/// ```
+/// use cowkit::{CowBuffer, PAGE_SIZE};
+///
+/// let mut a = CowBuffer::zeroed(10 * PAGE_SIZE);
+/// a.set(0, 1);
+/// let b = a.clone();
+/// a.set(PAGE_SIZE, 1);
+///
+/// let stats = a.stats();
+/// assert_eq!((stats.pages, stats.holes, stats.private, stats.shared), (10, 8, 1, 1));
+/// assert!(stats.resident_bytes >= 2 * PAGE_SIZE);
+/// let stats = b.stats(); // page 0 is shared with `a`; page 1 is a hole in `b`
+/// assert_eq!((stats.holes, stats.private, stats.shared), (9, 0, 1));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct PageStats {
+    /// Pages covering the buffer's length: `len.div_ceil(PAGE_SIZE)`.
+    pub pages: usize,
+    /// Pages never written (or punched back by `fill(.., 0)` / `truncate`): they read as zeros
+    /// and take no memory.
+    pub holes: usize,
+    /// Pages held by this buffer alone: a write changes them in place.
+    pub private: usize,
+    /// Pages that another buffer also references, directly or through a shared table node: a
+    /// write copies them first.
+    pub shared: usize,
+    /// Bytes of the pages and table nodes this buffer references, shared ones included (as a
+    /// process's resident set counts pages it shares). Holes, whole empty subtrees included,
+    /// count nothing.
+    pub resident_bytes: usize,
+}
+
+/// Number of pages that hold `len` bytes.
+#[inline]
+const fn pages_for(len: usize) -> usize {
+    len.div_ceil(PAGE_SIZE)
+}
+
+/// Vec's panic for a length it cannot have.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn capacity_overflow() -> ! {
+    panic!("capacity overflow")
+}
+
+impl CowBuffer {
+    /// An empty buffer. Allocates nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let b = cowkit::CowBuffer::new();
+    /// assert!(b.is_empty());
+    /// ```
+    #[must_use]
+    pub const fn new() -> Self {
+        CowBuffer {
+            table: Table::new(),
+            len: 0,
+        }
+    }
+
+    /// A buffer of `len` zero bytes, all holes: it takes no memory until written.
+    ///
+    /// # Panics
+    ///
+    /// With `"capacity overflow"` when `len > isize::MAX`, as `Vec` does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let b = cowkit::CowBuffer::zeroed(1 << 30); // 1 GiB
+    /// assert_eq!(b.len(), 1 << 30);
+    /// assert_eq!(b.get(12345), Some(0));
+    /// assert_eq!(b.stats().resident_bytes, 0);
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn zeroed(len: usize) -> Self {
+        let mut buffer = CowBuffer::new();
+        buffer.resize(len);
+        buffer
+    }
+
+    /// The length in bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(cowkit::CowBuffer::from(&b"abc"[..]).len(), 3);
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// `true` when the length is 0.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert!(cowkit::CowBuffer::zeroed(0).is_empty());
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Sets the length: growing adds zero bytes (holes, no memory); shrinking is
+    /// [`truncate`](Self::truncate).
+    ///
+    /// # Panics
+    ///
+    /// With `"capacity overflow"` when `new_len > isize::MAX`, as `Vec` does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut b = cowkit::CowBuffer::from(&b"abc"[..]);
+    /// b.resize(5);
+    /// assert_eq!(b.to_vec(), b"abc\0\0");
+    /// b.resize(1);
+    /// assert_eq!(b.to_vec(), b"a");
+    /// ```
+    #[track_caller]
+    pub fn resize(&mut self, new_len: usize) {
+        if new_len > MAX_LEN {
+            capacity_overflow();
+        }
+        if new_len > self.len {
+            self.grow_to(new_len);
+        } else {
+            self.truncate(new_len);
+        }
+    }
+
+    /// Shortens the buffer to `new_len` bytes; does nothing when it is not longer. Pages past
+    /// the new end are given up (freed to the pool when no other buffer holds them); the tail
+    /// of a last, partial page is zeroed in place (copying that page if it is shared).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut b = cowkit::CowBuffer::from(vec![7u8; 10_000]);
+    /// b.truncate(5);
+    /// assert_eq!(b.to_vec(), [7; 5]);
+    /// assert_eq!(b.stats().pages, 1);
+    /// ```
+    pub fn truncate(&mut self, new_len: usize) {
+        if new_len >= self.len {
+            return;
+        }
+        let keep = pages_for(new_len);
+        self.table.punch(keep..pages_for(self.len));
+        // Keep the bytes past the end zero (the field invariant): clear the cut-off part of
+        // the new last page, up to where it held data.
+        let tail_end = self.len.min(keep * PAGE_SIZE);
+        self.zero_present(new_len..tail_end);
+        self.len = new_len;
+        self.table.shrink(keep);
+    }
+
+    /// Removes every byte; all pages are given up.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut b = cowkit::CowBuffer::from(vec![1u8; 100_000]);
+    /// b.clear();
+    /// assert!(b.is_empty());
+    /// assert_eq!(b.stats().resident_bytes, 0);
+    /// ```
+    pub fn clear(&mut self) {
+        self.truncate(0);
+    }
+
+    /// Copies bytes from `offset` on into `buf`; returns how many: `buf.len()`, fewer at the
+    /// end of the buffer, and 0 at or past the end, for any `offset`. Holes read as zeros.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let b = cowkit::CowBuffer::from(&b"hello"[..]);
+    /// let mut out = [0u8; 8];
+    /// assert_eq!(b.read_at(3, &mut out), 2);
+    /// assert_eq!(&out[..2], b"lo");
+    /// assert_eq!(b.read_at(usize::MAX, &mut out), 0);
+    /// ```
+    pub fn read_at(&self, offset: usize, buf: &mut [u8]) -> usize {
+        if offset >= self.len {
+            return 0;
+        }
+        let n = buf.len().min(self.len - offset);
+        let mut done = 0;
+        for chunk in self.chunks(offset..offset + n) {
+            buf[done..done + chunk.len()].copy_from_slice(chunk);
+            done += chunk.len();
+        }
+        n
+    }
+
+    /// Writes `data` at `offset`, growing the buffer when it ends past the end; a gap between
+    /// the old end and `offset` reads as zeros (holes). Shared pages are copied first; an
+    /// empty `data` changes nothing (it does not grow the buffer).
+    ///
+    /// # Panics
+    ///
+    /// With `"capacity overflow"` when `offset + data.len()` exceeds `isize::MAX` (or
+    /// overflows `usize`), as `Vec` does for a length it cannot have.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut b = cowkit::CowBuffer::from(&b"abc"[..]);
+    /// b.write_at(1, b"XY");
+    /// b.write_at(5, b"!");
+    /// assert_eq!(b.to_vec(), b"aXY\0\0!");
+    /// ```
+    #[track_caller]
+    pub fn write_at(&mut self, offset: usize, data: &[u8]) {
+        if data.is_empty() {
+            return;
+        }
+        let end = match offset.checked_add(data.len()) {
+            Some(end) if end <= MAX_LEN => end,
+            _ => capacity_overflow(),
+        };
+        if end > self.len {
+            self.grow_to(end);
+        }
+        self.write_with(offset..end, |chunk, from| {
+            chunk.copy_from_slice(&data[from..from + chunk.len()]);
+        });
+    }
+
+    /// The byte at `index`, or `None` past the end.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let b = cowkit::CowBuffer::from(&b"ab"[..]);
+    /// assert_eq!(b.get(1), Some(b'b'));
+    /// assert_eq!(b.get(2), None);
+    /// ```
+    #[must_use]
+    pub fn get(&self, index: usize) -> Option<u8> {
+        let mut byte = [0];
+        (self.read_at(index, &mut byte) == 1).then_some(byte[0])
+    }
+
+    /// Sets the byte at `index` and returns the old one, or returns `None` (changing nothing)
+    /// past the end: `set` never grows the buffer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut b = cowkit::CowBuffer::from(&b"ab"[..]);
+    /// assert_eq!(b.set(0, b'X'), Some(b'a'));
+    /// assert_eq!(b.set(2, b'X'), None);
+    /// assert_eq!(b.to_vec(), b"Xb");
+    /// ```
+    pub fn set(&mut self, index: usize, byte: u8) -> Option<u8> {
+        let old = self.get(index)?;
+        self.write_with(index..index + 1, |chunk, _| chunk[0] = byte);
+        Some(old)
+    }
+
+    /// Sets every byte in `range` to `byte`. Filling with `0` makes every page the range
+    /// covers whole into a hole (its memory is given up), and leaves holes as they are.
+    ///
+    /// # Panics
+    ///
+    /// As slice indexing does: when `range.start > range.end` or `range.end > self.len()`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let mut b = CowBuffer::zeroed(4 * PAGE_SIZE);
+    /// b.fill(10..3 * PAGE_SIZE, 1);
+    /// assert_eq!(b.stats().holes, 1);
+    /// b.fill(0..4 * PAGE_SIZE, 0);
+    /// assert_eq!(b.stats().holes, 4);
+    /// ```
+    #[track_caller]
+    pub fn fill(&mut self, range: Range<usize>, byte: u8) {
+        if range.start > range.end {
+            panic!(
+                "slice index starts at {} but ends at {}",
+                range.start, range.end
+            );
+        }
+        if range.end > self.len {
+            panic!(
+                "range end index {} out of range for slice of length {}",
+                range.end, self.len
+            );
+        }
+        if range.is_empty() {
+            return;
+        }
+        if byte != 0 {
+            self.write_with(range, |chunk, _| chunk.fill(byte));
+            return;
+        }
+        // Whole pages become holes. The last page is whole when the range reaches the end of
+        // the buffer: its bytes past `len` are zero already.
+        let first_whole = range.start.div_ceil(PAGE_SIZE);
+        let end_whole = if range.end == self.len {
+            pages_for(self.len)
+        } else {
+            range.end / PAGE_SIZE
+        };
+        if first_whole < end_whole {
+            self.table.punch(first_whole..end_whole);
+            self.zero_present(range.start..first_whole * PAGE_SIZE);
+            self.zero_present((end_whole * PAGE_SIZE).min(range.end)..range.end);
+        } else {
+            self.zero_present(range);
+        }
+    }
+
+    /// Appends `data`.
+    ///
+    /// # Panics
+    ///
+    /// With `"capacity overflow"` when the length would exceed `isize::MAX`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut b = cowkit::CowBuffer::new();
+    /// b.extend_from_slice(b"ab");
+    /// b.extend_from_slice(b"cd");
+    /// assert_eq!(b.to_vec(), b"abcd");
+    /// ```
+    #[track_caller]
+    pub fn extend_from_slice(&mut self, data: &[u8]) {
+        self.write_at(self.len, data);
+    }
+
+    /// The pages in order, as byte slices: holes as zero pages, the last page cut at the end
+    /// of the buffer. Nothing is copied.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let b = CowBuffer::from(vec![1u8; PAGE_SIZE + 10]);
+    /// let sizes: Vec<usize> = b.pages().map(<[u8]>::len).collect();
+    /// assert_eq!(sizes, [PAGE_SIZE, 10]);
+    /// ```
+    pub fn pages(&self) -> impl Iterator<Item = &[u8]> {
+        self.chunks(0..self.len)
+    }
+
+    /// Copies the whole content into a `Vec`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let b = cowkit::CowBuffer::from(&b"abc"[..]);
+    /// assert_eq!(b.to_vec(), b"abc");
+    /// ```
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len);
+        for chunk in self.pages() {
+            out.extend_from_slice(chunk);
+        }
+        out
+    }
+
+    /// Counts holes, private and shared pages and the memory held: one pass over the table,
+    /// O(pages held + nodes); holes cost nothing to count.
+    ///
+    /// The counts of shared pages are read as they are at the moment of the call: a clone
+    /// dropped on another thread meanwhile may make a page private right after.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let a = CowBuffer::from(vec![1u8; 3 * PAGE_SIZE]);
+    /// assert_eq!(a.stats().private, 3);
+    /// let b = a.clone();
+    /// assert_eq!(a.stats().shared, 3);
+    /// drop(b);
+    /// assert_eq!(a.stats().private, 3);
+    /// ```
+    #[must_use]
+    pub fn stats(&self) -> PageStats {
+        self.table.stats(pages_for(self.len))
+    }
+
+    /// The indices (ascending) of this buffer's pages that are not the very same page as at
+    /// the same index in `base`: pages written (on either side) since they last shared, pages
+    /// made or punched, pages past `base`'s end. A hole in both is the same page.
+    ///
+    /// It compares identity, not bytes, and skips every subtree the two still share, so it
+    /// costs O(changed pages + their table paths): the dirty pages for an incremental
+    /// snapshot or backup. A page written back to its old bytes is still reported.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let mut doc = CowBuffer::from(vec![0u8; 100 * PAGE_SIZE]);
+    /// let backup = doc.clone();
+    /// doc.set(5 * PAGE_SIZE, 1);
+    /// doc.set(70 * PAGE_SIZE + 3, 1);
+    /// assert_eq!(doc.changed_pages(&backup), [5, 70]);
+    /// assert_eq!(backup.changed_pages(&doc), [5, 70]);
+    /// ```
+    #[must_use]
+    pub fn changed_pages(&self, base: &CowBuffer) -> Vec<usize> {
+        let pages = pages_for(self.len);
+        let mut changed = Vec::new();
+        let _ = table::diff(&self.table, &base.table, &mut |page, _, _| {
+            // Past this buffer's end, `self` holds nothing, so only `base` can differ there.
+            if page >= pages {
+                return ControlFlow::Break(());
+            }
+            changed.push(page);
+            ControlFlow::Continue(())
+        });
+        changed
+    }
+
+    /// The most bytes the page pool keeps for reuse (shared by every buffer in the process);
+    /// returns the previous limit. Lowering it frees the pooled pages above the new limit;
+    /// `0` turns the pool off. The default is 16 MiB.
+    ///
+    /// Freed pages go to the pool instead of the allocator, so that the next copy-on-write
+    /// reuses memory that is already mapped: memory fresh from the kernel costs a page fault
+    /// on first touch, about as much as the kernel's own copy-on-write fault.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowBuffer;
+    ///
+    /// let previous = CowBuffer::set_page_pool_limit(64 << 20); // keep up to 64 MiB
+    /// drop(CowBuffer::from(vec![1u8; 1 << 20])); // its pages go to the pool
+    /// assert!(CowBuffer::page_pool_bytes() >= 1 << 20);
+    /// CowBuffer::set_page_pool_limit(previous);
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn set_page_pool_limit(bytes: usize) -> usize {
+        page::pool::set_limit(bytes / PAGE_SIZE) * PAGE_SIZE
+    }
+
+    /// How many bytes of free pages the pool holds now, for every buffer in the process.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowBuffer;
+    /// assert!(CowBuffer::page_pool_bytes() <= CowBuffer::set_page_pool_limit(16 << 20));
+    /// ```
+    #[cfg(feature = "std")]
+    #[must_use]
+    pub fn page_pool_bytes() -> usize {
+        page::pool::len() * PAGE_SIZE
+    }
+
+    /// Grows the length to `new_len` (`> len`, `<= MAX_LEN`): holes, and table levels on top
+    /// when the root no longer covers the pages.
+    fn grow_to(&mut self, new_len: usize) {
+        debug_assert!(new_len > self.len && new_len <= MAX_LEN);
+        self.table.grow(pages_for(new_len));
+        self.len = new_len;
+    }
+
+    /// The bytes of `range` (within the length) page by page, holes as zeros.
+    fn chunks(&self, range: Range<usize>) -> Chunks<'_> {
+        debug_assert!(range.start <= range.end && range.end <= self.len);
+        Chunks {
+            table: &self.table,
+            pos: range.start,
+            end: range.end,
+            leaf_no: usize::MAX,
+            leaf: None,
+        }
+    }
+
+    /// The rest of the page that holds `offset`, cut at the end of the buffer (empty at or past
+    /// the end): what `BufRead::fill_buf` hands out.
+    #[cfg(feature = "std")]
+    fn chunk_at(&self, offset: usize) -> &[u8] {
+        if offset >= self.len {
+            return &[];
+        }
+        let end = self.len.min((offset / PAGE_SIZE + 1) * PAGE_SIZE);
+        self.chunks(offset..end).next().unwrap_or(&[])
+    }
+
+    /// Calls `write(chunk, from)` for each page-sized piece of `range` (within the length),
+    /// where `from` is the piece's offset from `range.start`. Each piece is made writable
+    /// first: shared pages are copied, holes become pages. `write` must set every byte of the
+    /// piece it is given (a whole page handed over is not filled beforehand).
+    fn write_with(&mut self, range: Range<usize>, mut write: impl FnMut(&mut [u8], usize)) {
+        debug_assert!(range.end <= self.len);
+        let mut pos = range.start;
+        while pos < range.end {
+            let leaf = self.table.leaf_mut(pos / PAGE_SIZE / FAN);
+            // Every page of this leaf that the range covers, without walking again.
+            loop {
+                let at = pos % PAGE_SIZE;
+                let n = (PAGE_SIZE - at).min(range.end - pos);
+                let page = page::writable(&mut leaf[pos / PAGE_SIZE % FAN], n == PAGE_SIZE);
+                write(&mut page[at..at + n], pos - range.start);
+                pos += n;
+                if pos == range.end || (pos / PAGE_SIZE) % FAN == 0 {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Zeroes `range` (within the length) in the pages that hold it; holes stay holes.
+    fn zero_present(&mut self, range: Range<usize>) {
+        let mut pos = range.start;
+        while pos < range.end {
+            let page_end = (pos / PAGE_SIZE + 1) * PAGE_SIZE;
+            let end = range.end.min(page_end);
+            if self.page(pos / PAGE_SIZE).is_some() {
+                self.write_with(pos..end, |chunk, _| chunk.fill(0));
+            }
+            pos = end;
+        }
+    }
+
+    /// The page at index `page_no`, or `None` for a hole.
+    fn page(&self, page_no: usize) -> Option<&page::Page> {
+        self.table.leaf(page_no / FAN)?[page_no % FAN].as_deref()
+    }
+}
+
+/// The bytes of a range of a buffer, one page-sized piece at a time (holes as zeros); the one
+/// read path behind `read_at`, `pages`, `to_vec`, `==` with slices and `Hash`.
+struct Chunks<'a> {
+    /// The table read.
+    table: &'a Table,
+    /// The next byte to hand out.
+    pos: usize,
+    /// The end of the range.
+    end: usize,
+    /// The leaf `leaf` belongs to (`usize::MAX` before the first).
+    leaf_no: usize,
+    /// The slots of leaf `leaf_no`, or `None` when they are all holes.
+    leaf: Option<&'a Leaf>,
+}
+
+impl<'a> Iterator for Chunks<'a> {
+    type Item = &'a [u8];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if self.pos >= self.end {
+            return None;
+        }
+        let page_no = self.pos / PAGE_SIZE;
+        if page_no / FAN != self.leaf_no {
+            self.leaf_no = page_no / FAN;
+            self.leaf = self.table.leaf(self.leaf_no);
+        }
+        let bytes = match self.leaf.and_then(|leaf| leaf[page_no % FAN].as_deref()) {
+            Some(page) => &page.0,
+            None => &ZEROS,
+        };
+        let at = self.pos % PAGE_SIZE;
+        let n = (PAGE_SIZE - at).min(self.end - self.pos);
+        self.pos += n;
+        Some(&bytes[at..at + n])
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = if self.pos >= self.end {
+            0
+        } else {
+            pages_for(self.end) - self.pos / PAGE_SIZE
+        };
+        (n, Some(n))
+    }
+}
+
+impl Default for CowBuffer {
+    /// An empty buffer, as [`CowBuffer::new`].
+    fn default() -> Self {
+        CowBuffer::new()
+    }
+}
+
+impl Clone for CowBuffer {
+    /// Another buffer with the same bytes, sharing every page: O(1), one atomic increment on
+    /// the table's root, at any size.
+    fn clone(&self) -> Self {
+        CowBuffer {
+            table: self.table.share(),
+            len: self.len,
+        }
+    }
+}
+
+impl PartialEq for CowBuffer {
+    /// Compares bytes, skipping every subtree and page the two share by pointer: comparing a
+    /// buffer with a clone costs O(pages changed since the clone).
+    fn eq(&self, other: &CowBuffer) -> bool {
+        if self.len != other.len {
+            return false;
+        }
+        let len = self.len;
+        table::diff(&self.table, &other.table, &mut |page_no, a, b| {
+            let n = PAGE_SIZE.min(len - page_no * PAGE_SIZE);
+            let a = a.map_or(&ZEROS, |p| &p.0);
+            let b = b.map_or(&ZEROS, |p| &p.0);
+            if a[..n] == b[..n] {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            }
+        })
+        .is_continue()
+    }
+}
+
+impl Eq for CowBuffer {}
+
+impl PartialEq<[u8]> for CowBuffer {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.len == other.len()
+            && self
+                .pages()
+                .zip(other.chunks(PAGE_SIZE))
+                .all(|(a, b)| a == b)
+    }
+}
+
+impl PartialEq<&[u8]> for CowBuffer {
+    fn eq(&self, other: &&[u8]) -> bool {
+        *self == **other
+    }
+}
+
+impl PartialEq<Vec<u8>> for CowBuffer {
+    fn eq(&self, other: &Vec<u8>) -> bool {
+        *self == **other
+    }
+}
+
+impl Hash for CowBuffer {
+    /// Hashes the length, then the bytes page by page; equal buffers hash equally.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(self.len);
+        for chunk in self.pages() {
+            state.write(chunk);
+        }
+    }
+}
+
+impl fmt::Debug for CowBuffer {
+    /// A summary: the length, the page count and the first bytes, never the whole content.
+    ///
+    /// ```
+    /// let b = cowkit::CowBuffer::from(&b"hi"[..]);
+    /// assert_eq!(format!("{b:?}"), "CowBuffer { len: 2, pages: 1, head: [104, 105] }");
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut head = [0u8; 16];
+        let n = self.read_at(0, &mut head);
+        f.debug_struct("CowBuffer")
+            .field("len", &self.len)
+            .field("pages", &pages_for(self.len))
+            .field("head", &&head[..n])
+            .finish()
+    }
+}
+
+impl From<&[u8]> for CowBuffer {
+    /// Copies the bytes into pages.
+    fn from(bytes: &[u8]) -> Self {
+        let mut buffer = CowBuffer::new();
+        buffer.write_at(0, bytes);
+        buffer
+    }
+}
+
+impl From<Vec<u8>> for CowBuffer {
+    /// Copies the bytes into pages (a `Vec` is one allocation; pages are many).
+    fn from(bytes: Vec<u8>) -> Self {
+        CowBuffer::from(&bytes[..])
+    }
+}
+
+impl AsRef<CowBuffer> for CowBuffer {
+    fn as_ref(&self) -> &CowBuffer {
+        self
+    }
+}
+
+impl AsMut<CowBuffer> for CowBuffer {
+    fn as_mut(&mut self) -> &mut CowBuffer {
+        self
+    }
+}

@@ -1,0 +1,342 @@
+//! The page table: a radix tree of [`Shared`] nodes whose leaves hold [`Shared`] pages.
+//!
+//! Every access to pages goes through the walks written here, once: [`Table::leaf`] (reads),
+//! [`Table::leaf_mut`] (writes: copy-on-write along one path), [`Table::punch`] (holes and
+//! truncation), [`Table::stats`] (one depth-first pass) and [`diff`] (two tables side by side,
+//! skipping subtrees they share).
+//!
+//! A node at level 1 is a leaf: `FAN` page slots. A node at level `l > 1` is a branch: `FAN`
+//! slots of level `l - 1` nodes. A node at level `l` covers `FAN^l` pages. `None` anywhere is
+//! a hole: every page under it reads as zeros and costs no memory.
+
+#![deny(unsafe_code)]
+
+use core::ops::{ControlFlow, Range};
+
+use super::page::{self, Page, PageRef};
+use super::{FAN, FAN_SHIFT, PageStats};
+use crate::Shared;
+
+/// One node of the table.
+///
+/// Cloning a node (which `Shared::make_mut` does on the first write after a buffer was cloned)
+/// clones its `FAN` child handles: one count increment per present child.
+#[derive(Clone)]
+pub(crate) enum Node {
+    /// Level 1: page slots.
+    Leaf([Option<PageRef>; FAN]),
+    /// Levels above 1: child node slots.
+    Branch([Option<Shared<Node>>; FAN]),
+}
+
+/// The page slots of one leaf.
+pub(crate) type Leaf = [Option<PageRef>; FAN];
+
+impl Node {
+    /// A node with no children, of the kind that belongs at `level`.
+    fn empty(level: u32) -> Self {
+        if level == 1 {
+            Node::Leaf([const { None }; FAN])
+        } else {
+            Node::Branch([const { None }; FAN])
+        }
+    }
+
+    /// `true` when every slot is a hole.
+    fn is_empty(&self) -> bool {
+        match self {
+            Node::Leaf(pages) => pages.iter().all(Option::is_none),
+            Node::Branch(children) => children.iter().all(Option::is_none),
+        }
+    }
+
+    /// The child node in `slot` of a branch (`None` for a hole, or for a leaf).
+    fn child(&self, slot: usize) -> Option<&Shared<Node>> {
+        match self {
+            Node::Branch(children) => children[slot].as_ref(),
+            Node::Leaf(_) => None,
+        }
+    }
+}
+
+impl Drop for Node {
+    /// Hands the pages of a dropped leaf to the pool in one batch (one lock per leaf).
+    fn drop(&mut self) {
+        if let Node::Leaf(pages) = self {
+            page::recycle(pages.iter_mut().filter_map(Option::take));
+        }
+    }
+}
+
+/// How many pages a node at `level` covers: `FAN^level`, saturating at `usize::MAX`.
+pub(crate) fn span(level: u32) -> usize {
+    1usize.checked_shl(FAN_SHIFT * level).unwrap_or(usize::MAX)
+}
+
+/// The lowest height whose root covers `pages` pages (at least 1).
+pub(crate) fn height_for(pages: usize) -> u32 {
+    let mut height = 1;
+    while span(height) < pages {
+        height += 1;
+    }
+    height
+}
+
+/// The slot that leads to leaf number `leaf_no` in a branch at `level` (≥ 2).
+#[inline]
+fn branch_slot(leaf_no: usize, level: u32) -> usize {
+    (leaf_no >> (FAN_SHIFT * (level - 2))) & (FAN - 1)
+}
+
+/// A radix tree of pages.
+pub(crate) struct Table {
+    /// The top node, at level `height`; `None` when every page is a hole.
+    root: Option<Shared<Node>>,
+    /// Levels of nodes, ≥ 1. Invariant: `height == height_for(pages)` for the buffer's page
+    /// count, and no slot holds anything at or past that page count.
+    height: u32,
+}
+
+impl Table {
+    /// A table of holes.
+    pub(crate) const fn new() -> Self {
+        Table {
+            root: None,
+            height: 1,
+        }
+    }
+
+    /// Another table sharing every node: one count increment on the root.
+    pub(crate) fn share(&self) -> Self {
+        Table {
+            root: self.root.clone(),
+            height: self.height,
+        }
+    }
+
+    /// Adds levels on top until the root covers `pages` pages. The old root (if any) becomes
+    /// slot 0 of the new one, so every page keeps its index.
+    pub(crate) fn grow(&mut self, pages: usize) {
+        while span(self.height) < pages {
+            self.height += 1;
+            if let Some(root) = self.root.take() {
+                let mut top = Node::empty(self.height);
+                if let Node::Branch(children) = &mut top {
+                    children[0] = Some(root);
+                }
+                self.root = Some(Shared::new(top));
+            }
+        }
+    }
+
+    /// Removes levels from the top while a lower root covers `pages` pages. The caller has
+    /// already punched every page at or past `pages`, so only slot 0 can be occupied.
+    pub(crate) fn shrink(&mut self, pages: usize) {
+        let height = height_for(pages);
+        while self.height > height {
+            self.height -= 1;
+            self.root = self
+                .root
+                .take()
+                .and_then(|mut root| match Shared::get_mut(&mut root) {
+                    Some(Node::Branch(children)) => children[0].take(),
+                    _ => root.child(0).cloned(),
+                });
+        }
+    }
+
+    /// The page slots of leaf number `leaf_no` (pages `leaf_no * FAN ..`), or `None` when
+    /// they are all holes.
+    #[inline]
+    pub(crate) fn leaf(&self, leaf_no: usize) -> Option<&Leaf> {
+        let mut node = self.root.as_deref()?;
+        let mut level = self.height;
+        loop {
+            match node {
+                Node::Leaf(pages) => {
+                    debug_assert_eq!(level, 1, "leaves live at level 1");
+                    return Some(pages);
+                }
+                Node::Branch(children) => {
+                    node = children[branch_slot(leaf_no, level)].as_deref()?;
+                    level -= 1;
+                }
+            }
+        }
+    }
+
+    /// The page slots of leaf number `leaf_no`, writable: every node on the path that another
+    /// table shares is copied first (one count increment per child of each copied node);
+    /// missing nodes are created. The leaf must lie within the root's span.
+    #[inline]
+    pub(crate) fn leaf_mut(&mut self, leaf_no: usize) -> &mut Leaf {
+        let mut level = self.height;
+        let mut slot = &mut self.root;
+        loop {
+            let node = slot.get_or_insert_with(|| Shared::new(Node::empty(level)));
+            match Shared::make_mut(node) {
+                Node::Leaf(pages) => {
+                    debug_assert_eq!(level, 1, "leaves live at level 1");
+                    return pages;
+                }
+                Node::Branch(children) => {
+                    slot = &mut children[branch_slot(leaf_no, level)];
+                    level -= 1;
+                }
+            }
+        }
+    }
+
+    /// Makes every page in `pages` a hole, and drops nodes left with nothing under them.
+    /// Nodes wholly inside the range are dropped without being visited.
+    pub(crate) fn punch(&mut self, pages: Range<usize>) {
+        if !pages.is_empty() {
+            punch(&mut self.root, self.height, 0, &pages);
+        }
+    }
+
+    /// Counts pages and nodes for [`PageStats`]; `pages` is the buffer's page count.
+    pub(crate) fn stats(&self, pages: usize) -> PageStats {
+        let mut stats = PageStats {
+            pages,
+            holes: 0,
+            private: 0,
+            shared: 0,
+            resident_bytes: 0,
+        };
+        if let Some(root) = &self.root {
+            count(root, false, &mut stats);
+        }
+        stats.holes = pages - stats.private - stats.shared;
+        stats
+    }
+}
+
+/// [`Table::punch`] below one slot holding a node at `level` whose first page is `first`.
+fn punch(slot: &mut Option<Shared<Node>>, level: u32, first: usize, pages: &Range<usize>) {
+    let Some(node) = slot else { return };
+    let last = first.saturating_add(span(level));
+    if pages.end <= first || last <= pages.start {
+        return;
+    }
+    if pages.start <= first && last <= pages.end {
+        // The whole subtree goes; its unique pages return to the pool as its leaves drop.
+        *slot = None;
+        return;
+    }
+    let node = Shared::make_mut(node);
+    let child_span = span(level - 1);
+    // Slots overlapping the range (the range is not empty and overlaps this node).
+    let lo = pages.start.saturating_sub(first) / child_span;
+    let hi = ((pages.end - first - 1) / child_span).min(super::FAN - 1);
+    match node {
+        Node::Leaf(slots) => page::recycle(slots[lo..=hi].iter_mut().filter_map(Option::take)),
+        Node::Branch(children) => {
+            for (i, child) in children.iter_mut().enumerate().take(hi + 1).skip(lo) {
+                punch(child, level - 1, first + i * child_span, pages);
+            }
+        }
+    }
+    if node.is_empty() {
+        *slot = None;
+    }
+}
+
+/// [`Table::stats`] below one node; `shared_above` says a node on its path has other holders.
+fn count(node: &Shared<Node>, shared_above: bool, stats: &mut PageStats) {
+    let shared = shared_above || Shared::strong_count(node) > 1;
+    stats.resident_bytes += Shared::<Node>::ALLOCATION_SIZE;
+    match &**node {
+        Node::Leaf(pages) => {
+            for page in pages.iter().flatten() {
+                stats.resident_bytes += PageRef::ALLOCATION_SIZE;
+                if shared || Shared::strong_count(page) > 1 {
+                    stats.shared += 1;
+                } else {
+                    stats.private += 1;
+                }
+            }
+        }
+        Node::Branch(children) => {
+            for child in children.iter().flatten() {
+                count(child, shared, stats);
+            }
+        }
+    }
+}
+
+/// Calls `visit(page_no, page_in_a, page_in_b)`, in ascending page order, for every page
+/// index where `a` and `b` do not hold the very same page (a hole in both counts as the
+/// same). Subtrees the two share, and holes in both, are skipped without being entered.
+/// Stops when `visit` breaks.
+pub(crate) fn diff(
+    a: &Table,
+    b: &Table,
+    visit: &mut impl FnMut(usize, Option<&Page>, Option<&Page>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    diff_nodes(
+        a.root.as_ref(),
+        a.height,
+        b.root.as_ref(),
+        b.height,
+        0,
+        visit,
+    )
+}
+
+/// [`diff`] below two nodes that start at page `first`, at levels `la` and `lb`. When the
+/// levels differ, the lower node lines up with slot 0 of the higher one (as after `grow`).
+fn diff_nodes(
+    a: Option<&Shared<Node>>,
+    la: u32,
+    b: Option<&Shared<Node>>,
+    lb: u32,
+    first: usize,
+    visit: &mut impl FnMut(usize, Option<&Page>, Option<&Page>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    match (a, b) {
+        (None, None) => return ControlFlow::Continue(()),
+        (Some(x), Some(y)) if la == lb && Shared::ptr_eq(x, y) => return ControlFlow::Continue(()),
+        _ => {}
+    }
+    if la == 1 && lb == 1 {
+        for slot in 0..FAN {
+            let pa = a.and_then(|n| leaf_slot(n, slot));
+            let pb = b.and_then(|n| leaf_slot(n, slot));
+            let same = match (pa, pb) {
+                (None, None) => true,
+                (Some(x), Some(y)) => Shared::ptr_eq(x, y),
+                _ => false,
+            };
+            if !same {
+                visit(first + slot, pa.map(|p| &**p), pb.map(|p| &**p))?;
+            }
+        }
+        return ControlFlow::Continue(());
+    }
+    let level = la.max(lb);
+    let child_span = span(level - 1);
+    for slot in 0..FAN {
+        // The taller side steps down one level; the shorter stays whole in slot 0.
+        let (ca, na) = if la == level {
+            (a.and_then(|n| n.child(slot)), la - 1)
+        } else {
+            (a.filter(|_| slot == 0), la)
+        };
+        let (cb, nb) = if lb == level {
+            (b.and_then(|n| n.child(slot)), lb - 1)
+        } else {
+            (b.filter(|_| slot == 0), lb)
+        };
+        diff_nodes(ca, na, cb, nb, first + slot * child_span, visit)?;
+    }
+    ControlFlow::Continue(())
+}
+
+/// The page in `slot` of a leaf (`None` for a hole, or for a branch).
+fn leaf_slot(node: &Node, slot: usize) -> Option<&PageRef> {
+    match node {
+        Node::Leaf(pages) => pages[slot].as_ref(),
+        Node::Branch(_) => None,
+    }
+}
