@@ -8,6 +8,8 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 
 #[cfg(feature = "std")]
+use models::buffer::{BufferModel, BufferOp};
+#[cfg(feature = "std")]
 use models::list::{ListModel, ListOp};
 #[cfg(feature = "std")]
 use models::map::{MapModel, MapOp};
@@ -114,6 +116,37 @@ fn list_op() -> impl Strategy<Value = ListOp> {
     ]
 }
 
+/// Pages near the start (same pages hit again, across forks) more often than far ones; the
+/// model maps every `(page, byte)` into its range of pages.
+#[cfg(feature = "std")]
+fn buffer_op() -> impl Strategy<Value = BufferOp> {
+    let h = 0u8..6;
+    let page = prop_oneof![0u16..4, 0u16..48, any::<u16>()];
+    let b = any::<u16>();
+    let len = any::<u16>();
+    let seed = prop_oneof![Just(0u8), any::<u8>()];
+    let byte = prop_oneof![Just(0u8), any::<u8>()];
+    prop_oneof![
+        4 => (h.clone(), page.clone(), b.clone(), len.clone(), seed.clone())
+            .prop_map(|(h, p, b, l, s)| BufferOp::WriteAt(h, p, b, l, s)),
+        3 => (h.clone(), page.clone(), b.clone(), byte.clone())
+            .prop_map(|(h, p, b, v)| BufferOp::Set(h, p, b, v)),
+        2 => (h.clone(), page.clone(), b.clone(), len.clone(), byte)
+            .prop_map(|(h, p, b, l, v)| BufferOp::Fill(h, p, b, l, v)),
+        1 => (h.clone(), page.clone(), b.clone()).prop_map(|(h, p, b)| BufferOp::Truncate(h, p, b)),
+        1 => (h.clone(), page.clone(), b.clone()).prop_map(|(h, p, b)| BufferOp::Resize(h, p, b)),
+        1 => (h.clone(), len.clone(), seed.clone()).prop_map(|(h, l, s)| BufferOp::Extend(h, l, s)),
+        1 => h.clone().prop_map(BufferOp::Clear),
+        2 => (h.clone(), page.clone(), b.clone(), len.clone())
+            .prop_map(|(h, p, b, l)| BufferOp::Read(h, p, b, l)),
+        1 => (h.clone(), page.clone(), b.clone(), len.clone(), seed)
+            .prop_map(|(h, p, b, l, s)| BufferOp::CursorWrite(h, p, b, l, s)),
+        1 => (h.clone(), page, b, len).prop_map(|(h, p, b, l)| BufferOp::CursorRead(h, p, b, l)),
+        3 => h.clone().prop_map(BufferOp::Fork),
+        1 => h.prop_map(BufferOp::Drop),
+    ]
+}
+
 /// Few keys, so that inserts overwrite and removes hit.
 #[cfg(feature = "std")]
 fn map_op() -> impl Strategy<Value = MapOp> {
@@ -146,6 +179,18 @@ proptest! {
     #[test]
     fn list_and_set_match_model(ops in vec(list_op(), 1..80)) {
         let mut model = ListModel::new();
+        for op in &ops {
+            model.apply(op);
+            model.check();
+        }
+    }
+
+    /// Every buffer of a family of forks equals its `Vec<u8>` after every op, and `stats()`
+    /// and `changed_pages` agree exactly with the page identities copy-on-write implies.
+    #[cfg(feature = "std")]
+    #[test]
+    fn buffer_matches_model(ops in vec(buffer_op(), 1..60)) {
+        let mut model = BufferModel::new();
         for op in &ops {
             model.apply(op);
             model.check();

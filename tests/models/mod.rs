@@ -2,6 +2,8 @@
 //! applied to the cowkit type and to a std model, with the invariants checked after every op.
 
 #[cfg(feature = "std")]
+pub mod buffer;
+#[cfg(feature = "std")]
 pub mod list;
 #[cfg(feature = "std")]
 pub mod map;

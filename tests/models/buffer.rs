@@ -1,0 +1,355 @@
+//! The operation model of `CowBuffer`, shared by the proptest (`tests/model.rs`) and the fuzz
+//! target (`fuzz/fuzz_targets/buffer_ops.rs`).
+//!
+//! A [`BufferModel`] keeps a family of buffers made by forking (`Clone`) one another — a fork
+//! of a fork of a fork — each beside a `Vec<u8>` with its bytes and the identity of each of its
+//! pages. Page identities follow the copy-on-write rule the buffer promises: a write to a page
+//! that is a hole, or that another live buffer holds at the same index, gets a new page; a
+//! write to a page no other buffer holds keeps it; `fill(.., 0)` over a whole page and
+//! truncation make holes. After every [`BufferOp`], [`BufferModel::check`] asserts for every
+//! buffer that its bytes equal its `Vec`, that `stats()` counts exactly the holes, private and
+//! shared pages the identities give, and for every pair that `changed_pages` lists exactly the
+//! indices whose identities differ and that `==` agrees with the `Vec`s.
+//!
+//! Built with `--cfg cowkit_small_pages` (and in fuzzing builds) pages are 64 bytes and table
+//! nodes have 4 slots, so the same ops reach tables 5 and 6 levels deep.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::io::{BufRead, Read, Seek, SeekFrom, Write};
+
+use cowkit::{BufferCursor, CowBuffer, PAGE_SIZE};
+
+/// At most this many buffers are kept.
+const MAX_KEPT: usize = 6;
+
+/// Offsets fall in this many pages (a few tree levels in either page size).
+const MAX_PAGES: usize = if PAGE_SIZE <= 64 { 1100 } else { 40 };
+
+/// One operation; `h` picks a live buffer (wrapping around). An offset is `(page, byte)`,
+/// mapped by [`offset`] so that page boundaries come up often. `Data(len, seed)` is made by
+/// [`bytes`]: seed 0 gives zeros.
+#[derive(Clone, Debug)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+pub enum BufferOp {
+    /// `write_at(offset, data)`.
+    WriteAt(u8, u16, u16, u16, u8),
+    /// `set(offset, byte)`.
+    Set(u8, u16, u16, u8),
+    /// `fill(start..start + len, byte)`, with the range clamped into the buffer.
+    Fill(u8, u16, u16, u16, u8),
+    /// `truncate(offset)`.
+    Truncate(u8, u16, u16),
+    /// `resize(offset)`.
+    Resize(u8, u16, u16),
+    /// `extend_from_slice(data)`.
+    Extend(u8, u16, u8),
+    /// `clear()`.
+    Clear(u8),
+    /// `read_at(offset, len)` and `get(offset)`, compared with the model.
+    Read(u8, u16, u16, u16),
+    /// A `BufferCursor` seeks to `offset` and writes `data`.
+    CursorWrite(u8, u16, u16, u16, u8),
+    /// A `BufferCursor` on a clone seeks to `offset`, reads `len` bytes through `Read` and
+    /// the current page through `BufRead`.
+    CursorRead(u8, u16, u16, u16),
+    /// Keep `buffer[h].clone()`.
+    Fork(u8),
+    /// Drop `buffer[h]` (the last one stays).
+    Drop(u8),
+}
+
+/// Maps `(page, byte)` to an offset: page boundaries, their last bytes and the middle of a
+/// page come up often.
+pub fn offset(page: u16, byte: u16) -> usize {
+    let within = match byte % 4 {
+        0 => 0,
+        1 => PAGE_SIZE - 1,
+        _ => usize::from(byte / 4) % PAGE_SIZE,
+    };
+    usize::from(page) % MAX_PAGES * PAGE_SIZE + within
+}
+
+/// `len % (3 pages + 1)` bytes: zeros for seed 0, else a pattern that starts at `seed`.
+pub fn bytes(len: u16, seed: u8) -> Vec<u8> {
+    let len = usize::from(len) % (3 * PAGE_SIZE + 1);
+    (0..len)
+        .map(|i| {
+            if seed == 0 {
+                0
+            } else {
+                (i as u8).wrapping_mul(seed | 1).wrapping_add(seed)
+            }
+        })
+        .collect()
+}
+
+/// One buffer beside its model.
+struct Kept {
+    buffer: CowBuffer,
+    /// The bytes the buffer must hold.
+    bytes: Vec<u8>,
+    /// Per page: `None` for a hole, else the identity of the page the buffer holds there.
+    pages: Vec<Option<u64>>,
+}
+
+/// Buffers under test, each beside its model.
+pub struct BufferModel {
+    kept: Vec<Kept>,
+    /// The next fresh page identity.
+    next_id: u64,
+}
+
+impl Default for BufferModel {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BufferModel {
+    /// One empty buffer.
+    pub fn new() -> Self {
+        BufferModel {
+            kept: vec![Kept {
+                buffer: CowBuffer::new(),
+                bytes: Vec::new(),
+                pages: Vec::new(),
+            }],
+            next_id: 0,
+        }
+    }
+
+    fn pick(&self, h: u8) -> usize {
+        usize::from(h) % self.kept.len()
+    }
+
+    /// The model of a write into page `page` of buffer `k`: a hole, or a page another live
+    /// buffer holds at the same index, becomes a new page; a page held by `k` alone stays.
+    fn touch(&mut self, k: usize, page: usize) {
+        let id = self.kept[k].pages[page];
+        let shared = id.is_some()
+            && self
+                .kept
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != k && other.pages.get(page).copied().flatten() == id);
+        if id.is_none() || shared {
+            self.kept[k].pages[page] = Some(self.next_id);
+            self.next_id += 1;
+        }
+    }
+
+    /// The model of a write of `len` bytes at `at` (`len > 0`), growing first.
+    fn model_write(&mut self, k: usize, at: usize, data: &[u8]) {
+        if data.is_empty() {
+            return;
+        }
+        let end = at + data.len();
+        let kept = &mut self.kept[k];
+        if end > kept.bytes.len() {
+            kept.bytes.resize(end, 0);
+            kept.pages.resize(end.div_ceil(PAGE_SIZE), None);
+        }
+        kept.bytes[at..end].copy_from_slice(data);
+        for page in at / PAGE_SIZE..end.div_ceil(PAGE_SIZE) {
+            self.touch(k, page);
+        }
+    }
+
+    /// The model of `truncate` / `resize` to `len`.
+    fn model_resize(&mut self, k: usize, len: usize) {
+        let kept = &mut self.kept[k];
+        let old = kept.bytes.len();
+        kept.bytes.resize(len, 0);
+        kept.pages.resize(len.div_ceil(PAGE_SIZE), None);
+        // Cutting into a page zeroes its tail in place: a write to that page.
+        if len < old && len % PAGE_SIZE != 0 && kept.pages[len / PAGE_SIZE].is_some() {
+            self.touch(k, len / PAGE_SIZE);
+        }
+    }
+
+    /// Applies one op to the buffers and to their models.
+    pub fn apply(&mut self, op: &BufferOp) {
+        match *op {
+            BufferOp::WriteAt(h, p, b, len, seed) => {
+                let k = self.pick(h);
+                let (at, data) = (offset(p, b), bytes(len, seed));
+                self.kept[k].buffer.write_at(at, &data);
+                self.model_write(k, at, &data);
+            }
+            BufferOp::CursorWrite(h, p, b, len, seed) => {
+                let k = self.pick(h);
+                let (at, data) = (offset(p, b), bytes(len, seed));
+                let mut cursor = BufferCursor::new(&mut self.kept[k].buffer);
+                assert_eq!(cursor.seek(SeekFrom::Start(at as u64)).unwrap(), at as u64);
+                cursor.write_all(&data).unwrap();
+                assert_eq!(cursor.position(), (at + data.len()) as u64);
+                self.model_write(k, at, &data);
+            }
+            BufferOp::Extend(h, len, seed) => {
+                let k = self.pick(h);
+                let data = bytes(len, seed);
+                self.kept[k].buffer.extend_from_slice(&data);
+                let at = self.kept[k].bytes.len();
+                self.model_write(k, at, &data);
+            }
+            BufferOp::Set(h, p, b, byte) => {
+                let k = self.pick(h);
+                let at = offset(p, b);
+                let old = self.kept[k].buffer.set(at, byte);
+                assert_eq!(old, self.kept[k].bytes.get(at).copied(), "set({at})");
+                if old.is_some() {
+                    self.kept[k].bytes[at] = byte;
+                    self.touch(k, at / PAGE_SIZE);
+                }
+            }
+            BufferOp::Fill(h, p, b, len, byte) => {
+                let k = self.pick(h);
+                let size = self.kept[k].bytes.len();
+                let start = offset(p, b).min(size);
+                let end = (start + usize::from(len) % (3 * PAGE_SIZE)).min(size);
+                self.kept[k].buffer.fill(start..end, byte);
+                self.kept[k].bytes[start..end].fill(byte);
+                let touched = if start < end {
+                    start / PAGE_SIZE..end.div_ceil(PAGE_SIZE)
+                } else {
+                    0..0
+                };
+                for page in touched {
+                    let page_start = page * PAGE_SIZE;
+                    let page_end = (page_start + PAGE_SIZE).min(size);
+                    let whole = start <= page_start && page_end <= end;
+                    if byte == 0 && whole {
+                        self.kept[k].pages[page] = None;
+                    } else if byte != 0 || self.kept[k].pages[page].is_some() {
+                        self.touch(k, page);
+                    }
+                }
+            }
+            BufferOp::Truncate(h, p, b) => {
+                let k = self.pick(h);
+                let len = offset(p, b);
+                self.kept[k].buffer.truncate(len);
+                if len < self.kept[k].bytes.len() {
+                    self.model_resize(k, len);
+                }
+            }
+            BufferOp::Resize(h, p, b) => {
+                let k = self.pick(h);
+                let len = offset(p, b);
+                self.kept[k].buffer.resize(len);
+                self.model_resize(k, len);
+            }
+            BufferOp::Clear(h) => {
+                let k = self.pick(h);
+                self.kept[k].buffer.clear();
+                self.model_resize(k, 0);
+            }
+            BufferOp::Read(h, p, b, len) => {
+                let kept = &self.kept[self.pick(h)];
+                let at = offset(p, b);
+                let mut out = vec![0xEE; usize::from(len) % (3 * PAGE_SIZE)];
+                let n = kept.buffer.read_at(at, &mut out);
+                let want = kept.bytes.get(at..).unwrap_or(&[]);
+                let want = &want[..want.len().min(out.len())];
+                assert_eq!(&out[..n], want, "read_at({at}, {})", out.len());
+                assert_eq!(kept.buffer.get(at), kept.bytes.get(at).copied());
+            }
+            BufferOp::CursorRead(h, p, b, len) => {
+                let kept = &self.kept[self.pick(h)];
+                let at = offset(p, b);
+                let mut cursor = BufferCursor::new(kept.buffer.clone());
+                cursor.set_position(at as u64);
+                let page = cursor.fill_buf().unwrap().to_vec();
+                let want = kept.bytes.get(at..).unwrap_or(&[]);
+                let page_rest = (PAGE_SIZE - at % PAGE_SIZE).min(want.len());
+                assert_eq!(page, &want[..page_rest], "fill_buf at {at}");
+                let mut out = Vec::new();
+                let n = (&mut cursor)
+                    .take(u64::from(len))
+                    .read_to_end(&mut out)
+                    .unwrap();
+                assert_eq!(out, &want[..n], "read at {at}");
+                assert_eq!(n, want.len().min(usize::from(len)));
+            }
+            BufferOp::Fork(h) => {
+                if self.kept.len() < MAX_KEPT {
+                    let k = self.pick(h);
+                    let kept = &self.kept[k];
+                    let fork = Kept {
+                        buffer: kept.buffer.clone(),
+                        bytes: kept.bytes.clone(),
+                        pages: kept.pages.clone(),
+                    };
+                    assert!(fork.buffer.changed_pages(&kept.buffer).is_empty());
+                    self.kept.push(fork);
+                }
+            }
+            BufferOp::Drop(h) => {
+                if self.kept.len() > 1 {
+                    let k = self.pick(h);
+                    self.kept.swap_remove(k);
+                }
+            }
+        }
+    }
+
+    /// Asserts that every buffer matches its model: bytes, page identities through `stats`,
+    /// and, pairwise, `changed_pages`, `==` and `Hash`.
+    pub fn check(&self) {
+        for (k, kept) in self.kept.iter().enumerate() {
+            let buffer = &kept.buffer;
+            assert_eq!(buffer.len(), kept.bytes.len(), "len of buffer {k}");
+            assert!(*buffer == kept.bytes, "bytes of buffer {k}");
+            let pages = kept.bytes.len().div_ceil(PAGE_SIZE);
+            assert_eq!(buffer.pages().count(), pages);
+
+            let mut want = (0, 0, 0); // holes, private, shared
+            for (page, id) in kept.pages.iter().enumerate() {
+                let shared = id.is_some()
+                    && self.kept.iter().enumerate().any(|(j, other)| {
+                        j != k && other.pages.get(page).copied().flatten() == *id
+                    });
+                match (id, shared) {
+                    (None, _) => want.0 += 1,
+                    (Some(_), false) => want.1 += 1,
+                    (Some(_), true) => want.2 += 1,
+                }
+            }
+            let stats = buffer.stats();
+            assert_eq!(stats.pages, pages, "pages of buffer {k}");
+            assert_eq!(
+                (stats.holes, stats.private, stats.shared),
+                want,
+                "holes / private / shared of buffer {k}"
+            );
+            let held = pages - want.0;
+            assert!(stats.resident_bytes >= held * PAGE_SIZE, "resident of {k}");
+            if held == 0 {
+                assert_eq!(stats.resident_bytes, 0, "a buffer of holes holds nothing");
+            }
+
+            for (j, other) in self.kept.iter().enumerate() {
+                let want: Vec<usize> = (0..pages)
+                    .filter(|&page| kept.pages[page] != other.pages.get(page).copied().flatten())
+                    .collect();
+                assert_eq!(
+                    buffer.changed_pages(&other.buffer),
+                    want,
+                    "changed_pages of buffer {k} against buffer {j}"
+                );
+                let equal = kept.bytes == other.bytes;
+                assert_eq!(*buffer == other.buffer, equal, "buffer {k} == buffer {j}");
+                if equal {
+                    assert_eq!(hash(buffer), hash(&other.buffer));
+                }
+            }
+        }
+    }
+}
+
+fn hash(buffer: &CowBuffer) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    buffer.hash(&mut hasher);
+    hasher.finish()
+}
