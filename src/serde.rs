@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{CowString, Shared};
+use crate::{CowBuffer, CowString, Shared};
 
 impl<T: Serialize> Serialize for Shared<T> {
     /// Serializes the value, exactly as `T` does: the sharing is not recorded.
@@ -51,6 +51,56 @@ impl<'de> Deserialize<'de> for CowString {
 
 /// The snapshot collections: each serializes one snapshot of its current version, so a
 /// concurrent writer can never make it write half of an update.
+impl Serialize for CowBuffer {
+    /// Serializes as bytes (`serialize_bytes`): formats with a bytes type store them as such;
+    /// JSON writes an array of numbers.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(&self.to_vec())
+    }
+}
+
+impl<'de> Deserialize<'de> for CowBuffer {
+    /// Deserializes from bytes or a sequence of `u8`. A sequence is written into pages as its
+    /// elements arrive: a length announced up front is never allocated ahead of the data.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// Accepts bytes in any form the deserializer offers.
+        struct Bytes;
+
+        impl<'de> serde::de::Visitor<'de> for Bytes {
+            type Value = CowBuffer;
+
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("bytes")
+            }
+
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<CowBuffer, E> {
+                Ok(CowBuffer::from(bytes))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<CowBuffer, A::Error> {
+                let mut buffer = CowBuffer::new();
+                let mut page = [0u8; crate::PAGE_SIZE];
+                let mut filled = 0;
+                while let Some(byte) = seq.next_element::<u8>()? {
+                    page[filled] = byte;
+                    filled += 1;
+                    if filled == page.len() {
+                        buffer.extend_from_slice(&page);
+                        filled = 0;
+                    }
+                }
+                buffer.extend_from_slice(&page[..filled]);
+                Ok(buffer)
+            }
+        }
+
+        deserializer.deserialize_bytes(Bytes)
+    }
+}
+
 #[cfg(feature = "std")]
 mod collections {
     use core::hash::{BuildHasher, Hash};

@@ -442,6 +442,24 @@ impl<T> Shared<T> {
         }
     }
 
+    /// Starts loading the cache line of the count, so that a clone or drop of this handle soon
+    /// after does not stall on memory. A hint: it changes nothing. Copying a page-table node
+    /// prefetches all its children first, so that their cache misses overlap instead of each
+    /// waiting behind the previous locked increment.
+    #[inline]
+    pub(crate) fn prefetch(this: &Self) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `_mm_prefetch` needs SSE, which is in the x86-64 baseline (every x86-64 CPU
+        // has it); a prefetch never faults and reads nothing into the program, whatever the
+        // address, and this one points at a live allocation anyway.
+        unsafe {
+            use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            _mm_prefetch::<_MM_HINT_T0>(this.ptr.as_ptr().cast::<i8>());
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = this;
+    }
+
     /// The size of the one allocation behind a handle (the count and the value), for memory
     /// accounting such as `CowBuffer::stats`.
     pub(crate) const ALLOCATION_SIZE: usize = size_of::<Inner<T>>();

@@ -21,7 +21,6 @@ use crate::Shared;
 ///
 /// Cloning a node (which `Shared::make_mut` does on the first write after a buffer was cloned)
 /// clones its `FAN` child handles: one count increment per present child.
-#[derive(Clone)]
 pub(crate) enum Node {
     /// Level 1: page slots.
     Leaf([Option<PageRef>; FAN]),
@@ -59,10 +58,31 @@ impl Node {
     }
 }
 
+impl Clone for Node {
+    /// Takes one count on each child. The children's counts sit in separate allocations, so
+    /// each is likely a cache miss: all of them are prefetched first, so that the misses
+    /// overlap instead of each waiting behind the previous locked increment (measured: the
+    /// first write after cloning 1 GiB, README).
+    fn clone(&self) -> Self {
+        match self {
+            Node::Leaf(pages) => {
+                pages.iter().flatten().for_each(Shared::prefetch);
+                Node::Leaf(pages.clone())
+            }
+            Node::Branch(children) => {
+                children.iter().flatten().for_each(Shared::prefetch);
+                Node::Branch(children.clone())
+            }
+        }
+    }
+}
+
 impl Drop for Node {
-    /// Hands the pages of a dropped leaf to the pool in one batch (one lock per leaf).
+    /// Hands the pages of a dropped leaf to the pool in one batch (one lock per leaf), after
+    /// prefetching their counts (each is read to see whether the page is free).
     fn drop(&mut self) {
         if let Node::Leaf(pages) = self {
+            pages.iter().flatten().for_each(Shared::prefetch);
             page::recycle(pages.iter_mut().filter_map(Option::take));
         }
     }
