@@ -335,7 +335,7 @@ fn cursor_reads_writes_and_seeks_like_io_cursor() -> io::Result<()> {
         io::ErrorKind::InvalidInput
     );
     assert_eq!(ours.write(b"")?, 0);
-    drop(ours);
+    let _ = ours; // the cursor borrows `buffer` until here
     assert_eq!(
         buffer,
         std_cursor.get_ref().clone(),

@@ -127,19 +127,19 @@ fn buffer_op() -> impl Strategy<Value = BufferOp> {
     let seed = prop_oneof![Just(0u8), any::<u8>()];
     let byte = prop_oneof![Just(0u8), any::<u8>()];
     prop_oneof![
-        4 => (h.clone(), page.clone(), b.clone(), len.clone(), seed.clone())
+        4 => (h.clone(), page.clone(), b, len, seed.clone())
             .prop_map(|(h, p, b, l, s)| BufferOp::WriteAt(h, p, b, l, s)),
-        3 => (h.clone(), page.clone(), b.clone(), byte.clone())
+        3 => (h.clone(), page.clone(), b, byte.clone())
             .prop_map(|(h, p, b, v)| BufferOp::Set(h, p, b, v)),
-        2 => (h.clone(), page.clone(), b.clone(), len.clone(), byte)
+        2 => (h.clone(), page.clone(), b, len, byte)
             .prop_map(|(h, p, b, l, v)| BufferOp::Fill(h, p, b, l, v)),
-        1 => (h.clone(), page.clone(), b.clone()).prop_map(|(h, p, b)| BufferOp::Truncate(h, p, b)),
-        1 => (h.clone(), page.clone(), b.clone()).prop_map(|(h, p, b)| BufferOp::Resize(h, p, b)),
-        1 => (h.clone(), len.clone(), seed.clone()).prop_map(|(h, l, s)| BufferOp::Extend(h, l, s)),
+        1 => (h.clone(), page.clone(), b).prop_map(|(h, p, b)| BufferOp::Truncate(h, p, b)),
+        1 => (h.clone(), page.clone(), b).prop_map(|(h, p, b)| BufferOp::Resize(h, p, b)),
+        1 => (h.clone(), len, seed.clone()).prop_map(|(h, l, s)| BufferOp::Extend(h, l, s)),
         1 => h.clone().prop_map(BufferOp::Clear),
-        2 => (h.clone(), page.clone(), b.clone(), len.clone())
+        2 => (h.clone(), page.clone(), b, len)
             .prop_map(|(h, p, b, l)| BufferOp::Read(h, p, b, l)),
-        1 => (h.clone(), page.clone(), b.clone(), len.clone(), seed)
+        1 => (h.clone(), page.clone(), b, len, seed)
             .prop_map(|(h, p, b, l, s)| BufferOp::CursorWrite(h, p, b, l, s)),
         1 => (h.clone(), page, b, len).prop_map(|(h, p, b, l)| BufferOp::CursorRead(h, p, b, l)),
         3 => h.clone().prop_map(BufferOp::Fork),
