@@ -3,6 +3,8 @@
 #[cfg(not(loom))]
 mod overflow;
 
+#[cfg(loom)]
+mod loom_buffer;
 #[cfg(all(loom, feature = "std"))]
 mod loom_cell;
 #[cfg(loom)]
