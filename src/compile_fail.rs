@@ -10,6 +10,23 @@
 //! send_sync::<cowkit::Shared<std::sync::Mutex<u8>>>();
 //! ```
 //!
+//! `CowBuffer` and its cursor are `Send + Sync`:
+//!
+//! ```
+//! fn send_sync<S: Send + Sync>() {}
+//! send_sync::<cowkit::CowBuffer>();
+//! send_sync::<cowkit::BufferCursor<cowkit::CowBuffer>>();
+//! send_sync::<cowkit::PageStats>();
+//! ```
+//!
+//! A cursor over a shared borrow of a buffer reads, but cannot write:
+//!
+//! ```compile_fail
+//! use std::io::Write;
+//! let b = cowkit::CowBuffer::new();
+//! cowkit::BufferCursor::new(&b).write_all(b"x").unwrap();
+//! ```
+//!
 //! A `Cell` is `Send` but not `Sync`, so sharing it across threads must not compile:
 //!
 //! ```compile_fail

@@ -7,7 +7,8 @@
 //!
 //! All of it stands on one reference-counting core, [`Shared<T>`]: an atomically counted
 //! pointer with no weak count, whose [`Shared::make_mut`] copies the value only when another
-//! handle still shares it. [`CowString`] uses the same count and rules for its heap block.
+//! handle still shares it. [`CowString`] uses the same count and rules for its heap block;
+//! [`CowBuffer`]'s page-table nodes and pages are `Shared` allocations.
 //!
 //! ```
 //! use cowkit::{CowString, Shared};
@@ -59,8 +60,23 @@
 //! | [`CowList<T>`], [`CowSet<T>`] | O(1), as `CowCell` | as `CowCell`, then a slice index or an O(n) scan | each write: O(n), one copy into an exact-size `Vec` (no copy at all when nothing changes, e.g. `push_if_absent` of a present value); a batch in one `update`: one copy | the same | one `Vec` per live version |
 //! | [`CowMap<K, V, S>`] | O(1), as `CowCell` | as `CowCell`, then a hash lookup | each write: O(n), one `HashMap::clone` (none when nothing changes); a batch in one `update`: one clone | the same | one `HashMap` per live version |
 //!
-//! `CowBuffer` (bytes in 4 KiB copy-on-write pages, `DESIGN.md`) arrives in a later release;
-//! see the `CHANGELOG`.
+//! | type | clone | read | first write to a page after a clone | later writes | memory |
+//! |---|---|---|---|---|---|
+//! | [`CowBuffer`] | O(1) at any size: one atomic increment on the page table's root | one table walk per 16 pages (5 hops for 1 GiB), then a copy out; holes read as zeros | one 4 KiB page copy + the table path (each copied node takes a count on its 16 children) | in place | each page held + ~10 bytes of table per page; never-written pages (holes) take nothing |
+//!
+//! A byte buffer in [`PAGE_SIZE`] pages shares them the way the kernel shares a process's
+//! memory after `fork()`, without a fault or a syscall:
+//!
+//! ```
+//! use cowkit::{CowBuffer, PAGE_SIZE};
+//!
+//! let mut image = CowBuffer::from(vec![0xAB; 256 * PAGE_SIZE]); // 1 MiB
+//! let snapshot = image.clone(); // O(1)
+//! image.write_at(10 * PAGE_SIZE + 5, b"patch"); // copies one page
+//! assert_eq!(image.changed_pages(&snapshot), [10]); // dirty-page tracking
+//! assert_eq!(image.stats().shared, 255);
+//! assert_eq!(snapshot.get(10 * PAGE_SIZE + 5), Some(0xAB));
+//! ```
 //!
 //! # When to use which
 //!
@@ -87,7 +103,8 @@
 //! # Thread safety
 //!
 //! [`Shared<T>`] is `Send` and `Sync` exactly when `T` is `Send + Sync` (the same bounds as
-//! `Arc<T>`); [`CowString`] is `Send + Sync`; the snapshot collections are `Send + Sync` when
+//! `Arc<T>`); [`CowString`] and [`CowBuffer`] are `Send + Sync` (clones of one buffer are
+//! written on different threads independently); the snapshot collections are `Send + Sync` when
 //! their elements are `Send + Sync`, and every one of their methods takes `&self`, so they are
 //! shared as an `Arc<CowList<T>>` or a `static`. Writers of one collection take turns on a
 //! mutex; a write from inside a write to the same collection panics instead of deadlocking. Both follow `Arc`'s count rules: relaxed
@@ -98,8 +115,9 @@
 //! # Features
 //!
 //! - `std` (default): the standard library, `arc-swap` and `parking_lot`; needed by the
-//!   snapshot collections. Without it (`default-features = false`) the core and the string
-//!   need only `alloc`.
+//!   snapshot collections, `CowBuffer`'s page pool and its `std::io` cursor
+//!   ([`BufferCursor`]). Without it (`default-features = false`) the core, the string and
+//!   `CowBuffer` (without pool or cursor) need only `alloc`.
 //! - `serde` (off by default): `Serialize` / `Deserialize` for every type, through its value
 //!   (`CowString` as a string).
 #![no_std]
