@@ -1,86 +1,114 @@
 //! The one import point for atomics, fences, the writers' mutex and the snapshot swap cell.
 //!
 //! Every other module takes its synchronization primitives from here, never from
-//! `core::sync::atomic`, `parking_lot` or `arc_swap` directly. Under `cfg(all(test, loom))` the
-//! same names are loom's model-checked types, and the swap cell becomes a loom-visible stand-in
-//! (a loom `Mutex` around the current [`Shared<T>`]) behind the same small API, so that loom
-//! checks our own protocol: the reference counts, the writers' lock and the snapshot hand-off.
+//! `core::sync::atomic`, `parking_lot` or `arc_swap` directly, so that one switch changes them
+//! all. The normal build uses `core` atomics (no `std` needed, so the core, the string and the
+//! buffer work with `alloc` alone), `parking_lot` for the writers' lock and
+//! `arc_swap::ArcSwapAny` for the swap cell (both with the `std` feature).
 //!
-//! The normal build uses `core` atomics (no `std` needed, so the core, the string and the buffer
-//! work with `alloc` alone), `parking_lot::Mutex` for writers and `arc_swap::ArcSwapAny` for the
-//! swap cell (both with the `std` feature).
+//! # Under `--cfg loom`
+//!
+//! When the whole build has `--cfg loom` (as a downstream crate's loom tests do:
+//! `RUSTFLAGS="--cfg loom" cargo test`) and cowkit's `loom` feature is on, the same names are
+//! loom's model-checked types, so that loom explores cowkit's interleavings together with the
+//! user's own:
+//!
+//! - every reference count (`Shared`'s, the string's heap block's, the buffer's pages and
+//!   nodes, which all use `RefCount`) is a loom `AtomicUsize`, with
+//!   the orderings of the normal build;
+//! - the writers' lock is a loom `Mutex`, and its re-entry check is keyed on the loom thread
+//!   (loom runs all its threads on one OS thread, where parking_lot's re-entrant mutex would
+//!   see one owner);
+//! - the swap cell is a stand-in: a loom `RwLock` around the current `Shared<T>`. arc-swap has
+//!   no loom support; its guarantees are that a load returns a whole published value, that a
+//!   store (release) happens before any load (acquire) that sees it, and that a loaded value
+//!   stays alive while the guard lives. The stand-in gives exactly these, and loom checks our
+//!   protocol on top of them (counts, the writers' lock, the hand-off of the replaced version).
+//!   What it cannot model: arc-swap's own lock-free internals (its per-thread debt slots), and
+//!   it is stronger in one way: a reader's unlock happens before the next writer's lock, an
+//!   edge arc-swap does not promise. No cowkit code relies on that edge (the counts order every
+//!   free); user code must not either.
+//! - the buffer's page pool is off (it is a cache, not part of any protocol).
+//!
+//! Nothing changes outside `cfg(loom)`, and the `loom` feature alone (without the cfg) changes
+//! nothing at all: loom is a dependency only of `cfg(loom)` builds.
 
-#[cfg(not(all(test, loom)))]
+#[cfg(all(loom, not(feature = "loom")))]
+compile_error!(
+    "cowkit: this build has `--cfg loom`, so cowkit's synchronization switches to loom's types, \
+     which needs cowkit's `loom` feature. Add to your Cargo.toml: \
+     [target.'cfg(loom)'.dev-dependencies] cowkit = { version = \"…\", features = [\"loom\"] }"
+);
+
+#[cfg(not(loom))]
 pub(crate) use core::sync::atomic::{AtomicUsize, Ordering, fence};
-#[cfg(all(test, loom))]
+#[cfg(loom)]
 pub(crate) use loom::sync::atomic::{AtomicUsize, Ordering, fence};
 
 /// The buffer's page pool lock: a plain, non-poisoning mutex. Loom builds have no pool (it is
 /// a cache, not part of any protocol), so loom checks the page and node counts alone.
-#[cfg(all(feature = "std", not(all(test, loom))))]
+#[cfg(all(feature = "std", not(loom)))]
 pub(crate) use parking_lot::Mutex as PoolMutex;
 
 /// The writers' mutex: serializes the writers of one snapshot cell.
 ///
 /// It guards no data of its own (the data lives in the swap cell), only the right to write.
-/// parking_lot's mutexes do not poison, so a panicking writer leaves the lock usable for the
-/// next one.
+/// It does not poison, so a panicking writer leaves the lock usable for the next one.
 ///
 /// A writer that calls back into the same cell from inside its own write (a closure given to
 /// `update`, or a `Clone` or `Drop` run under the lock) would wait for itself forever with a
-/// plain mutex. The lock is therefore parking_lot's `ReentrantMutex`, which lets the owning
-/// thread in again, around a flag that says a write is in progress: the second entry sees the
-/// flag and panics with [`REENTRANT_WRITE`] instead of deadlocking. The panic unwinds through
-/// the outer write, which then publishes nothing and releases the lock.
+/// plain mutex. The lock therefore knows which thread holds it: a second entry from that thread
+/// panics with [`REENTRANT_WRITE`] instead of deadlocking. The panic unwinds through the outer
+/// write, which then publishes nothing and releases the lock.
+///
+/// - Normal builds: parking_lot's `ReentrantMutex`, which lets the owning thread in again,
+///   around a flag that says a write is in progress; the second entry sees the flag.
+/// - Loom builds: a loom `Mutex`, and a loom thread-local list of the writer locks the current
+///   loom thread holds; the second entry finds its lock in the list before it blocks.
 #[cfg(feature = "std")]
 pub(crate) mod writer {
-    #[cfg(not(all(test, loom)))]
-    use core::cell::Cell;
-
     /// The message of the panic raised by a write from inside a write to the same cell.
-    #[cfg(not(all(test, loom)))]
     pub(crate) const REENTRANT_WRITE: &str = "cowkit: a write to a collection from inside \
         its own write (an `update` closure, or a `Clone` or `Drop` it runs) would deadlock; \
         make the second change inside the same closure, or after it returns";
 
-    /// A mutex that guards the right to publish a new snapshot.
-    pub(crate) struct WriterLock {
-        /// `true` while a writer holds the lock; only the owning thread reads or writes it.
-        #[cfg(not(all(test, loom)))]
-        lock: parking_lot::ReentrantMutex<Cell<bool>>,
-        // loom has no re-entrant mutex; the re-entry check is single-threaded logic, tested
-        // in the normal build, so loom models a plain mutex.
-        #[cfg(all(test, loom))]
-        lock: loom::sync::Mutex<()>,
-    }
+    #[cfg(loom)]
+    pub(crate) use self::model::WriterLock;
+    #[cfg(not(loom))]
+    pub(crate) use self::parking::WriterLock;
 
-    /// Held while one writer copies, changes and publishes; dropping it lets the next in.
-    pub(crate) struct WriterGuard<'a> {
-        #[cfg(not(all(test, loom)))]
-        guard: parking_lot::ReentrantMutexGuard<'a, Cell<bool>>,
-        #[cfg(all(test, loom))]
-        _guard: loom::sync::MutexGuard<'a, ()>,
-    }
+    /// The normal build's lock.
+    #[cfg(not(loom))]
+    mod parking {
+        use core::cell::Cell;
 
-    impl WriterLock {
-        /// An unlocked lock.
-        pub(crate) fn new() -> Self {
-            WriterLock {
-                #[cfg(not(all(test, loom)))]
-                lock: parking_lot::ReentrantMutex::new(Cell::new(false)),
-                #[cfg(all(test, loom))]
-                lock: loom::sync::Mutex::new(()),
-            }
+        use super::REENTRANT_WRITE;
+
+        /// A mutex that guards the right to publish a new snapshot.
+        pub(crate) struct WriterLock {
+            /// `true` while a writer holds the lock; only the owning thread reads or writes it.
+            lock: parking_lot::ReentrantMutex<Cell<bool>>,
         }
 
-        /// Blocks until no other writer holds the lock.
-        ///
-        /// # Panics
-        ///
-        /// With `REENTRANT_WRITE` when this thread already holds it.
-        pub(crate) fn lock(&self) -> WriterGuard<'_> {
-            #[cfg(not(all(test, loom)))]
-            {
+        /// Held while one writer copies, changes and publishes; dropping it lets the next in.
+        pub(crate) struct WriterGuard<'a> {
+            guard: parking_lot::ReentrantMutexGuard<'a, Cell<bool>>,
+        }
+
+        impl WriterLock {
+            /// An unlocked lock.
+            pub(crate) fn new() -> Self {
+                WriterLock {
+                    lock: parking_lot::ReentrantMutex::new(Cell::new(false)),
+                }
+            }
+
+            /// Blocks until no other writer holds the lock.
+            ///
+            /// # Panics
+            ///
+            /// With `REENTRANT_WRITE` when this thread already holds it.
+            pub(crate) fn lock(&self) -> WriterGuard<'_> {
                 let guard = self.lock.lock();
                 if guard.replace(true) {
                     // The outer write on this thread still holds the lock and its flag; this
@@ -90,22 +118,91 @@ pub(crate) mod writer {
                 }
                 WriterGuard { guard }
             }
-            // loom's mutex poisons like std's; our writers never leave shared state
-            // half-written (they publish only at the end), so a poisoned lock is safe to take.
-            #[cfg(all(test, loom))]
-            WriterGuard {
-                _guard: self
-                    .lock
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        }
+
+        impl Drop for WriterGuard<'_> {
+            fn drop(&mut self) {
+                self.guard.set(false);
             }
         }
     }
 
-    #[cfg(not(all(test, loom)))]
-    impl Drop for WriterGuard<'_> {
-        fn drop(&mut self) {
-            self.guard.set(false);
+    /// The loom build's lock: the same API and behaviour, with the owner known per loom thread.
+    ///
+    /// It is a flag under a loom `Mutex`, with a `Condvar` for waiting writers, rather than a
+    /// loom `Mutex` held for the whole write: a loom mutex cannot be taken again once a guard
+    /// of it was dropped by a panic (loom unwraps the poison), and a writer's closure may panic.
+    /// Here no panic can happen while the inner mutex is held, so a panicking write releases
+    /// the lock as parking_lot's does. Acquiring the flag synchronizes with its last release
+    /// through the inner mutex, as a mutex's lock synchronizes with its unlock.
+    #[cfg(loom)]
+    mod model {
+        use alloc::vec::Vec;
+        use core::cell::RefCell;
+
+        use super::REENTRANT_WRITE;
+
+        loom::thread_local! {
+            /// The writer locks (by address) that the current loom thread holds.
+            static HELD: RefCell<Vec<usize>> = RefCell::new(Vec::new());
+        }
+
+        /// A mutex that guards the right to publish a new snapshot.
+        pub(crate) struct WriterLock {
+            /// `true` while a writer holds the lock.
+            held: loom::sync::Mutex<bool>,
+            /// Wakes a writer waiting for `held` to fall.
+            freed: loom::sync::Condvar,
+        }
+
+        /// Held while one writer copies, changes and publishes; dropping it lets the next in.
+        pub(crate) struct WriterGuard<'a> {
+            lock: &'a WriterLock,
+            /// The lock's address in `HELD`.
+            key: usize,
+        }
+
+        impl WriterLock {
+            /// An unlocked lock.
+            pub(crate) fn new() -> Self {
+                WriterLock {
+                    held: loom::sync::Mutex::new(false),
+                    freed: loom::sync::Condvar::new(),
+                }
+            }
+
+            /// Blocks until no other writer holds the lock.
+            ///
+            /// # Panics
+            ///
+            /// With `REENTRANT_WRITE` when this loom thread already holds it.
+            pub(crate) fn lock(&self) -> WriterGuard<'_> {
+                // The address identifies the lock while it lives, and a guard borrows the lock,
+                // so no other lock can take this address while the key is in `HELD`.
+                let key = core::ptr::from_ref(self) as usize;
+                if HELD.with(|held| held.borrow().contains(&key)) {
+                    panic!("{REENTRANT_WRITE}");
+                }
+                // Never poisoned: nothing panics while the inner mutex is held.
+                let mut held = self.held.lock().unwrap();
+                while *held {
+                    held = self.freed.wait(held).unwrap();
+                }
+                *held = true;
+                drop(held);
+                HELD.with(|held| held.borrow_mut().push(key));
+                WriterGuard { lock: self, key }
+            }
+        }
+
+        impl Drop for WriterGuard<'_> {
+            fn drop(&mut self) {
+                HELD.with(|held| held.borrow_mut().retain(|&key| key != self.key));
+                // Taken and released within this drop: a drop run by an unwind takes it while
+                // already panicking, which does not poison it.
+                *self.lock.held.lock().unwrap() = false;
+                self.lock.freed.notify_one();
+            }
         }
     }
 }
@@ -119,48 +216,50 @@ pub(crate) mod swap {
     /// The current snapshot of a cell.
     ///
     /// Normal builds: an `arc_swap::ArcSwapAny<Shared<T>>`, lock-free for readers.
-    /// Loom builds: a loom `Mutex<Shared<T>>`, so that loom sees every count change.
+    /// Loom builds: a loom `RwLock<Shared<T>>` (see the module docs for what it models).
     pub(crate) struct SwapCell<T> {
-        #[cfg(not(all(test, loom)))]
+        #[cfg(not(loom))]
         cell: arc_swap::ArcSwapAny<Shared<T>>,
-        #[cfg(all(test, loom))]
-        cell: loom::sync::Mutex<Shared<T>>,
+        #[cfg(loom)]
+        cell: loom::sync::RwLock<Shared<T>>,
     }
 
     /// A short-lived read of the current snapshot; derefs to the `Shared<T>` it protects.
     ///
     /// With arc-swap it may not hold a reference count of its own (arc-swap's "debt" fast
     /// path), which is why it is meant for short reads; `load_full` gives an owned handle.
-    #[cfg(not(all(test, loom)))]
+    #[cfg(not(loom))]
     pub(crate) type SwapGuard<T> = arc_swap::Guard<Shared<T>>;
     /// A short-lived read of the current snapshot; in loom builds it is an owned handle.
-    #[cfg(all(test, loom))]
+    #[cfg(loom)]
     pub(crate) type SwapGuard<T> = Shared<T>;
 
     impl<T> SwapCell<T> {
         /// A cell whose first snapshot is `value`.
         pub(crate) fn new(value: Shared<T>) -> Self {
-            #[cfg(not(all(test, loom)))]
+            #[cfg(not(loom))]
             let cell = arc_swap::ArcSwapAny::new(value);
-            #[cfg(all(test, loom))]
-            let cell = loom::sync::Mutex::new(value);
+            #[cfg(loom)]
+            let cell = loom::sync::RwLock::new(value);
             SwapCell { cell }
         }
 
         /// The current snapshot, for a short read.
         pub(crate) fn load(&self) -> SwapGuard<T> {
-            #[cfg(not(all(test, loom)))]
+            #[cfg(not(loom))]
             return self.cell.load();
-            #[cfg(all(test, loom))]
+            #[cfg(loom)]
             return self.load_full();
         }
 
         /// The current snapshot as an owned handle (one count increment).
         pub(crate) fn load_full(&self) -> Shared<T> {
-            #[cfg(not(all(test, loom)))]
+            #[cfg(not(loom))]
             return self.cell.load_full();
-            #[cfg(all(test, loom))]
-            return Shared::clone(&self.cell.lock().unwrap());
+            // The read lock stands for arc-swap's acquire load; the clone is one increment
+            // (no user code runs under the lock).
+            #[cfg(loom)]
+            return Shared::clone(&self.cell.read().unwrap_or_else(PoisonError::into_inner));
         }
 
         /// Publishes `new` and returns the snapshot it replaced.
@@ -168,51 +267,64 @@ pub(crate) mod swap {
         /// Readers that loaded the old snapshot keep it alive; the caller decides where the
         /// returned handle is dropped (after releasing the writers' lock).
         pub(crate) fn swap(&self, new: Shared<T>) -> Shared<T> {
-            #[cfg(not(all(test, loom)))]
+            #[cfg(not(loom))]
             return self.cell.swap(new);
-            #[cfg(all(test, loom))]
-            return core::mem::replace(&mut *self.cell.lock().unwrap(), new);
+            #[cfg(loom)]
+            return core::mem::replace(
+                &mut *self.cell.write().unwrap_or_else(PoisonError::into_inner),
+                new,
+            );
         }
 
         /// The current snapshot, consuming the cell.
         pub(crate) fn into_inner(self) -> Shared<T> {
-            #[cfg(not(all(test, loom)))]
+            #[cfg(not(loom))]
             return self.cell.into_inner();
-            #[cfg(all(test, loom))]
-            return self.cell.into_inner().unwrap();
+            #[cfg(loom)]
+            return self
+                .cell
+                .into_inner()
+                .unwrap_or_else(PoisonError::into_inner);
         }
     }
 
+    // Nothing panics while the stand-in's lock is held (a clone of `Shared` or a pointer
+    // swap), so it is never poisoned in fact; taking it through a poison is for robustness.
+    #[cfg(loom)]
+    use std::sync::PoisonError;
+
     /// Turns a short read into an owned handle (takes a count if the guard had none).
     pub(crate) fn guard_into_shared<T>(guard: SwapGuard<T>) -> Shared<T> {
-        #[cfg(not(all(test, loom)))]
+        #[cfg(not(loom))]
         return arc_swap::Guard::into_inner(guard);
-        #[cfg(all(test, loom))]
+        #[cfg(loom)]
         return guard;
     }
 
     /// A reader's private cache of one cell's current snapshot, for hot read loops.
     ///
     /// It owns a handle to the snapshot it last saw; `load` compares that with the cell's
-    /// current pointer (one relaxed load) and reloads only when a writer has published since.
-    /// Normal builds: arc-swap's `Cache`. Loom builds: the same idea over the stand-in cell.
+    /// current pointer and reloads only when a writer has published since.
+    /// Normal builds: arc-swap's `Cache`. Loom builds: the same compare-and-reload over the
+    /// stand-in cell (the version it replaces is dropped outside the stand-in's lock, as
+    /// `Cache` drops it outside any lock).
     pub(crate) struct SwapReader<'a, T> {
-        #[cfg(not(all(test, loom)))]
+        #[cfg(not(loom))]
         cache: arc_swap::cache::Cache<&'a arc_swap::ArcSwapAny<Shared<T>>, Shared<T>>,
-        #[cfg(all(test, loom))]
+        #[cfg(loom)]
         cell: &'a SwapCell<T>,
-        #[cfg(all(test, loom))]
+        #[cfg(loom)]
         cached: Shared<T>,
     }
 
     impl<'a, T> SwapReader<'a, T> {
         /// A reader of `cell`, starting at its current snapshot.
         pub(crate) fn new(cell: &'a SwapCell<T>) -> Self {
-            #[cfg(not(all(test, loom)))]
+            #[cfg(not(loom))]
             return SwapReader {
                 cache: arc_swap::cache::Cache::new(&cell.cell),
             };
-            #[cfg(all(test, loom))]
+            #[cfg(loom)]
             return SwapReader {
                 cell,
                 cached: cell.load_full(),
@@ -222,11 +334,22 @@ pub(crate) mod swap {
         /// The current snapshot, reloaded only if it changed since the last call.
         #[inline]
         pub(crate) fn load(&mut self) -> &Shared<T> {
-            #[cfg(not(all(test, loom)))]
+            #[cfg(not(loom))]
             return self.cache.load();
-            #[cfg(all(test, loom))]
+            #[cfg(loom)]
             {
-                self.cached = self.cell.load_full();
+                let fresh = {
+                    let current = self
+                        .cell
+                        .cell
+                        .read()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    (!Shared::ptr_eq(&current, &self.cached)).then(|| Shared::clone(&current))
+                };
+                if let Some(fresh) = fresh {
+                    // The version replaced drops here, with no lock held.
+                    self.cached = fresh;
+                }
                 &self.cached
             }
         }

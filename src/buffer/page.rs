@@ -25,7 +25,7 @@ pub(crate) static ZEROS: [u8; PAGE_SIZE] = [0; PAGE_SIZE];
 
 /// The pool's default bound: 4,096 pages (16 MiB with 4 KiB pages). Enough to absorb the
 /// churn of a typical working set of diverged clones without holding much memory hostage.
-#[cfg(all(feature = "std", not(all(test, loom))))]
+#[cfg(all(feature = "std", not(loom)))]
 pub(crate) const DEFAULT_POOL_LIMIT: usize = 4096;
 
 /// Makes the page in `slot` writable and returns its bytes: in place when this handle is the
@@ -63,7 +63,7 @@ fn unique(page: &mut PageRef) -> &mut Page {
 /// A page with one handle and unspecified bytes: from the pool when it has one.
 #[inline]
 fn fresh() -> PageRef {
-    #[cfg(all(feature = "std", not(all(test, loom))))]
+    #[cfg(all(feature = "std", not(loom)))]
     if let Some(page) = pool::take() {
         return page;
     }
@@ -80,14 +80,14 @@ fn new_page() -> PageRef {
 /// Gives up pages a table no longer holds: unique ones go back to the pool while it has room,
 /// the others are dropped (a shared page just loses one count).
 pub(crate) fn recycle(pages: impl Iterator<Item = PageRef>) {
-    #[cfg(all(feature = "std", not(all(test, loom))))]
+    #[cfg(all(feature = "std", not(loom)))]
     pool::put(pages);
-    #[cfg(not(all(feature = "std", not(all(test, loom)))))]
+    #[cfg(not(all(feature = "std", not(loom))))]
     pages.for_each(drop);
 }
 
 /// The process-wide pool of free pages.
-#[cfg(all(feature = "std", not(all(test, loom))))]
+#[cfg(all(feature = "std", not(loom)))]
 pub(crate) mod pool {
     use alloc::vec::Vec;
 
@@ -149,7 +149,7 @@ pub(crate) mod pool {
 }
 
 /// Loom builds have no pool (see the module docs); the public limit functions still exist.
-#[cfg(all(feature = "std", test, loom))]
+#[cfg(all(feature = "std", loom))]
 pub(crate) mod pool {
     /// No pool: nothing to bound.
     pub(crate) fn set_limit(_limit: usize) -> usize {

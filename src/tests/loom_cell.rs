@@ -71,3 +71,56 @@ fn loom_cell_snapshot_outlives_the_write() {
         assert_eq!(live.load(SeqCst), 0);
     });
 }
+
+/// Two loom threads (one OS thread underneath) each yield inside their own `update`: the second
+/// waits on the writers' lock, and neither sees a false re-entry. No update is lost.
+#[test]
+fn loom_cell_writers_yield_inside_update() {
+    loom::model(|| {
+        let cell = Arc::new(CowCell::new(0u32));
+        let other = {
+            let cell = Arc::clone(&cell);
+            thread::spawn(move || {
+                cell.update(|n| {
+                    thread::yield_now();
+                    *n += 1;
+                })
+            })
+        };
+        cell.update(|n| {
+            thread::yield_now();
+            *n += 1;
+        });
+        other.join().unwrap();
+        assert_eq!(*cell.load(), 2);
+    });
+}
+
+/// A real re-entry (a write from inside a write to the same cell, on one loom thread) still
+/// panics with the message, publishes nothing and leaves the cell writable, while another loom
+/// thread writes the same cell.
+#[test]
+fn loom_cell_reentry_panics_on_the_loom_thread() {
+    loom::model(|| {
+        let cell = Arc::new(CowCell::new(0u32));
+        let other = {
+            let cell = Arc::clone(&cell);
+            thread::spawn(move || cell.update(|n| *n += 10))
+        };
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            cell.update(|n| {
+                *n += 1;
+                cell.update(|n| *n += 100);
+            })
+        }));
+        let message = caught.expect_err("a re-entrant write must panic");
+        let message = message
+            .downcast_ref::<std::string::String>()
+            .map(std::string::String::as_str)
+            .unwrap_or_default();
+        assert!(message.contains("from inside its own write"), "{message}");
+        cell.update(|n| *n += 1000);
+        other.join().unwrap();
+        assert_eq!(*cell.load(), 1010);
+    });
+}
