@@ -15,9 +15,6 @@
 //!
 //! Run: `cargo bench --bench buffer -- --warm-up-time 1 --measurement-time 3`.
 
-// `criterion_group!` defines a public function that cannot carry a doc comment.
-#![allow(missing_docs)]
-
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

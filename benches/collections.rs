@@ -13,9 +13,6 @@
 //!
 //! Run: `cargo bench --bench collections -- --warm-up-time 1 --measurement-time 3`.
 
-// `criterion_group!` defines a public function that cannot carry a doc comment.
-#![allow(missing_docs)]
-
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::Arc;

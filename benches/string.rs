@@ -7,9 +7,6 @@
 //!
 //! Run: `cargo bench --bench string`.
 
-// `criterion_group!` defines a public function that cannot carry a doc comment.
-#![allow(missing_docs)]
-
 use std::hash::BuildHasher;
 use std::hint::black_box;
 use std::sync::Arc;

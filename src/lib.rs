@@ -55,14 +55,10 @@
 //! |---|---|---|---|---|---|
 //! | [`Shared<T>`] | O(1): one relaxed atomic increment | one pointer hop | O(size of `T`): one `T::clone` + one allocation | O(1) check (one acquire load), then in place | one allocation: a `usize` count + `T`; a handle is one pointer |
 //! | [`CowString`] | O(1): 16 bytes copied, + one atomic increment for a heap text | one branch on the tag, no copy | O(n): one copy into a block with room to grow (exact size for in-place edits) | in place; appends amortized O(1) per byte | 16-byte handle; ≤ 15 bytes inline, no allocation; else one block: count + capacity + bytes |
-//!
 //! | [`CowCell<T>`] | O(1): a new cell sharing the current version | lock-free [`load`](CowCell::load): no lock, no count change (arc-swap's per-thread slots); a cached [`Reader`]: one relaxed load and a compare | every write: lock, one `T::clone`, one allocation, one atomic swap; the replaced version is freed after unlocking | the same | the current version, + each older version while a reader holds it |
 //! | [`CowList<T>`], [`CowSet<T>`] | O(1), as `CowCell` | as `CowCell`, then a slice index or an O(n) scan | each write: O(n), one copy into an exact-size `Vec` (no copy at all when nothing changes, e.g. `push_if_absent` of a present value); a batch in one `update`: one copy | the same | one `Vec` per live version |
 //! | [`CowMap<K, V, S>`] | O(1), as `CowCell` | as `CowCell`, then a hash lookup | each write: O(n), one `HashMap::clone` (none when nothing changes); a batch in one `update`: one clone | the same | one `HashMap` per live version |
-//!
-//! | type | clone | read | first write to a page after a clone | later writes | memory |
-//! |---|---|---|---|---|---|
-//! | [`CowBuffer`] | O(1) at any size: one atomic increment on the page table's root | one table walk per 16 pages (5 hops for 1 GiB), then a copy out; holes read as zeros | one 4 KiB page copy + the table path (each copied node takes a count on its 16 children) | in place | each page held + ~10 bytes of table per page; never-written pages (holes) take nothing |
+//! | [`CowBuffer`] | O(1) at any size: one atomic increment on the page table's root | one table walk per 16 pages (5 hops for 1 GiB), then a copy out; holes read as zeros | per page written: one 4 KiB page copy + the table path (each copied node takes a count on its 16 children) | in place | each page held + ~10 bytes of table per page; never-written pages (holes) take nothing |
 //!
 //! A byte buffer in [`PAGE_SIZE`] pages shares them the way the kernel shares a process's
 //! memory after `fork()`, without a fault or a syscall:
@@ -112,6 +108,10 @@
 //! acquire load for the uniqueness check, and an abort (not a panic) past `isize::MAX` handles.
 //! These orderings are model-checked with loom.
 //!
+//! cowkit needs atomic read-modify-write operations on pointer-sized integers (`fetch_add`,
+//! `fetch_sub`), as `Arc` does: `no_std` targets without them (such as `thumbv6m-none-eabi`)
+//! are not supported.
+//!
 //! # Features
 //!
 //! - `std` (default): the standard library, `arc-swap` and `parking_lot`; needed by the
@@ -120,9 +120,51 @@
 //!   `CowBuffer` (without pool or cursor) need only `alloc`.
 //! - `serde` (off by default): `Serialize` / `Deserialize` for every type, through its value
 //!   (`CowString` as a string).
+//! - `arbitrary` (off by default): [`arbitrary::Arbitrary`] for every type, for `cargo fuzz`
+//!   targets (see below).
+//! - `proptest` (off by default): [`proptest::arbitrary::Arbitrary`] for every type, so that
+//!   `any::<CowList<u8>>()` works in property tests.
+//! - `loom` (off by default, **outside semver**: it follows loom's releases): lets a build with
+//!   `--cfg loom` model-check cowkit's synchronization (see below). Without `--cfg loom` it
+//!   changes nothing.
+//!
+//! # Testing code that uses cowkit
+//!
+//! **Loom.** Under `--cfg loom`, cowkit's atomics, the writers' lock and the snapshot swap cell
+//! become loom's types, so `loom::model` explores every interleaving of your threads *through*
+//! cowkit's collections: its reference counts, its writers' lock, its publication of each new
+//! version (arc-swap, which has no loom support, is replaced by a lock-based stand-in with the
+//! same guarantees). A check-then-act race in your code (`if !list.contains(&x) {
+//! list.push(x) }` on two threads) is found; correct code is not flagged. Enable the feature
+//! for loom builds only, and run your loom tests as usual:
+//!
+//! ```toml
+//! [target.'cfg(loom)'.dev-dependencies]
+//! cowkit = { version = "0.1", features = ["loom"] }
+//! loom = "0.7"
+//! ```
+//!
+//! ```sh
+//! RUSTFLAGS="--cfg loom" cargo test --release --test my_loom_tests
+//! ```
+//!
+//! A `--cfg loom` build without the feature stops with a message saying so. In loom builds the
+//! buffer's page pool is off, and every cowkit value must be made inside `loom::model` (as any
+//! loom type). The repository's `tests/downstream` crate is such a user, checked in CI.
+//!
+//! **Fuzzing.** With the `arbitrary` feature every type implements `arbitrary::Arbitrary`, so
+//! a struct of cowkit types derives it: collections of arbitrary elements (a [`CowSet`] without
+//! duplicates), strings both inline and on the heap, and [`CowBuffer`]s of several pages with
+//! holes, dense pages and a short last page. Nothing in cowkit changes under `cfg(fuzzing)`:
+//! [`PAGE_SIZE`] is 4096 in your fuzz build as in production.
+//!
+//! **Property tests.** With the `proptest` feature, `any::<T>()` works for every cowkit type.
 #![no_std]
+#![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+// Feature badges on docs.rs: `doc_cfg` shows each item's `cfg` (since Rust 1.92 it includes
+// what `doc_auto_cfg` did).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;
 #[cfg(any(test, feature = "std"))]
@@ -141,6 +183,12 @@ mod sync;
 
 #[cfg(feature = "serde")]
 mod serde;
+
+#[cfg(feature = "arbitrary")]
+mod arbitrary;
+
+#[cfg(feature = "proptest")]
+mod proptest;
 
 #[cfg(doctest)]
 mod compile_fail;

@@ -49,8 +49,6 @@ impl<'de> Deserialize<'de> for CowString {
     }
 }
 
-/// The snapshot collections: each serializes one snapshot of its current version, so a
-/// concurrent writer can never make it write half of an update.
 impl Serialize for CowBuffer {
     /// Serializes as bytes (`serialize_bytes`): formats with a bytes type store them as such;
     /// JSON writes an array of numbers.
@@ -101,6 +99,8 @@ impl<'de> Deserialize<'de> for CowBuffer {
     }
 }
 
+/// The snapshot collections: each serializes one snapshot of its current version, so a
+/// concurrent writer can never make it write half of an update.
 #[cfg(feature = "std")]
 mod collections {
     use core::hash::{BuildHasher, Hash};

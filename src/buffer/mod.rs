@@ -22,12 +22,13 @@ use self::table::{Leaf, Table};
 ///
 /// 4 KiB, the page size of the kernel's own copy-on-write on x86-64 and most ARM64 systems, so
 /// that costs and statistics compare one to one with `fork()`: a first write after a clone
-/// copies this many bytes, a hole saves this many. (Builds with `--cfg cowkit_small_pages`, and
-/// fuzzing builds, use 64-byte pages so that tests reach deep tables with little data.)
-#[cfg(not(any(cowkit_small_pages, fuzzing)))]
+/// copies this many bytes, a hole saves this many. (cowkit's own test and fuzz builds with
+/// `--cfg cowkit_small_pages` use 64-byte pages, so that they reach deep tables with little
+/// data; no other cfg changes it, so a user's fuzz build has 4096 as production does.)
+#[cfg(not(cowkit_small_pages))]
 pub const PAGE_SIZE: usize = 4096;
 /// The size of one page in bytes (64 in this test build; 4096 in normal builds).
-#[cfg(any(cowkit_small_pages, fuzzing))]
+#[cfg(cowkit_small_pages)]
 pub const PAGE_SIZE: usize = 64;
 
 /// log2 of the page table's fan-out.
@@ -38,9 +39,9 @@ pub const PAGE_SIZE: usize = 64;
 /// first write slow (512 children measured ~16 µs); a narrow one makes the table tall (more
 /// hops per access, more nodes). 16 keeps the first write after cloning 1 GiB within a few
 /// microseconds, reads at 5 hops for 1 GiB, and the table at ~10 bytes per page.
-#[cfg(not(any(cowkit_small_pages, fuzzing)))]
+#[cfg(not(cowkit_small_pages))]
 const FAN_SHIFT: u32 = 4;
-#[cfg(any(cowkit_small_pages, fuzzing))]
+#[cfg(cowkit_small_pages)]
 const FAN_SHIFT: u32 = 2;
 
 /// Children per page-table node.
@@ -862,5 +863,61 @@ impl AsRef<CowBuffer> for CowBuffer {
 impl AsMut<CowBuffer> for CowBuffer {
     fn as_mut(&mut self) -> &mut CowBuffer {
         self
+    }
+}
+
+/// Recipes for generated buffers: what the `arbitrary` and `proptest` impls build, so that
+/// both make the same kinds of buffer (several pages, holes between written pages, dense
+/// pages, a short last page) from their own sources of choices.
+#[cfg(any(feature = "arbitrary", feature = "proptest"))]
+pub(crate) mod sketch {
+    use super::{CowBuffer, PAGE_SIZE, pages_for};
+
+    /// The most whole pages in a generated buffer: more than one leaf of the page table (16
+    /// pages), so generated buffers have two levels, and at most 160 KiB even if all are
+    /// written.
+    pub(crate) const MAX_PAGES: usize = 40;
+
+    /// The most pages one [`Stroke::Fill`] covers.
+    pub(crate) const MAX_FILL_PAGES: usize = 8;
+
+    /// One change to a buffer of holes. Positions are taken modulo the buffer's length, so any
+    /// value is valid.
+    #[derive(Debug)]
+    pub(crate) enum Stroke<B> {
+        /// Fill `pages` whole pages from page `page` on with `byte` (`0` leaves holes).
+        Fill { page: usize, pages: usize, byte: u8 },
+        /// Write `bytes` at byte offset `at`, cut at the end of the buffer.
+        Write { at: usize, bytes: B },
+    }
+
+    /// A buffer of `pages` whole pages and `tail` more bytes (both reduced into range), all
+    /// holes, then changed by each stroke in turn.
+    pub(crate) fn build<B: AsRef<[u8]>>(
+        pages: usize,
+        tail: usize,
+        strokes: impl IntoIterator<Item = Stroke<B>>,
+    ) -> CowBuffer {
+        let len = pages % (MAX_PAGES + 1) * PAGE_SIZE + tail % PAGE_SIZE;
+        let mut buffer = CowBuffer::zeroed(len);
+        if len == 0 {
+            return buffer;
+        }
+        for stroke in strokes {
+            match stroke {
+                Stroke::Fill { page, pages, byte } => {
+                    let first = page % pages_for(len);
+                    let count = 1 + pages % MAX_FILL_PAGES;
+                    let end = ((first + count) * PAGE_SIZE).min(len);
+                    buffer.fill(first * PAGE_SIZE..end, byte);
+                }
+                Stroke::Write { at, bytes } => {
+                    let at = at % len;
+                    let bytes = bytes.as_ref();
+                    buffer.write_at(at, &bytes[..bytes.len().min(len - at)]);
+                }
+            }
+        }
+        buffer
     }
 }

@@ -1,0 +1,151 @@
+//! `arbitrary::Arbitrary` for every type, behind the `arbitrary` feature: what a downstream
+//! crate's `cargo fuzz` target needs to derive `Arbitrary` for its own types that hold cowkit
+//! values (the orphan rule forbids it from writing these impls itself).
+//!
+//! Each value is built through the public API from an arbitrary std value (`Shared<T>` from a
+//! `T`, `CowList<T>` from a `Vec<T>`, …), so every generated value is a valid one; a `CowBuffer`
+//! is built from a [`sketch`](crate::buffer::sketch) so that it has holes and several pages,
+//! not only dense bytes.
+
+use arbitrary::{Arbitrary, Result, Unstructured, size_hint};
+
+use crate::buffer::sketch::{self, Stroke};
+use crate::{CowBuffer, CowString, PAGE_SIZE, Shared};
+
+impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for Shared<T> {
+    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+        T::arbitrary(u).map(Shared::new)
+    }
+
+    fn arbitrary_take_rest(u: Unstructured<'a>) -> Result<Self> {
+        T::arbitrary_take_rest(u).map(Shared::new)
+    }
+
+    fn size_hint(depth: usize) -> (usize, Option<usize>) {
+        T::size_hint(depth)
+    }
+}
+
+impl<'a> Arbitrary<'a> for CowString {
+    /// Any UTF-8 text: inline up to the inline capacity, on the heap beyond.
+    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+        <&str>::arbitrary(u).map(CowString::from)
+    }
+
+    fn arbitrary_take_rest(u: Unstructured<'a>) -> Result<Self> {
+        <&str>::arbitrary_take_rest(u).map(CowString::from)
+    }
+
+    fn size_hint(depth: usize) -> (usize, Option<usize>) {
+        <&str>::size_hint(depth)
+    }
+}
+
+impl<'a> Arbitrary<'a> for CowBuffer {
+    /// Up to [`sketch::MAX_PAGES`] pages and a short last page, all holes, then a run of
+    /// fills (whole pages, dense) and writes (any bytes at any offset): a buffer with holes
+    /// between written pages, of a table two levels deep.
+    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+        let pages = u.int_in_range(0..=sketch::MAX_PAGES)?;
+        let tail = u.int_in_range(0..=PAGE_SIZE - 1)?;
+        let mut strokes = alloc::vec::Vec::new();
+        // A run of strokes, as `arbitrary_iter` makes runs: go on while a `true` comes.
+        while !u.is_empty() && u.arbitrary::<bool>()? {
+            strokes.push(if u.arbitrary::<bool>()? {
+                Stroke::Fill {
+                    page: u.arbitrary::<u16>()?.into(),
+                    pages: u.arbitrary::<u8>()?.into(),
+                    byte: u.arbitrary()?,
+                }
+            } else {
+                Stroke::Write {
+                    at: u.arbitrary::<u32>()? as usize,
+                    bytes: <&[u8]>::arbitrary(u)?,
+                }
+            });
+        }
+        Ok(sketch::build(pages, tail, strokes))
+    }
+
+    fn size_hint(depth: usize) -> (usize, Option<usize>) {
+        // The page count and the tail; the strokes are a run of any length.
+        size_hint::and(
+            size_hint::and(u8::size_hint(depth), u16::size_hint(depth)),
+            (0, None),
+        )
+    }
+}
+
+#[cfg(feature = "std")]
+mod collections {
+    use core::hash::{BuildHasher, Hash};
+    use std::collections::HashMap;
+
+    use alloc::vec::Vec;
+    use arbitrary::{Arbitrary, Result, Unstructured};
+
+    use crate::{CowCell, CowList, CowMap, CowSet};
+
+    impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for CowCell<T> {
+        fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+            T::arbitrary(u).map(CowCell::new)
+        }
+
+        fn arbitrary_take_rest(u: Unstructured<'a>) -> Result<Self> {
+            T::arbitrary_take_rest(u).map(CowCell::new)
+        }
+
+        fn size_hint(depth: usize) -> (usize, Option<usize>) {
+            T::size_hint(depth)
+        }
+    }
+
+    impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for CowList<T> {
+        fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+            Vec::arbitrary(u).map(CowList::from)
+        }
+
+        fn arbitrary_take_rest(u: Unstructured<'a>) -> Result<Self> {
+            Vec::arbitrary_take_rest(u).map(CowList::from)
+        }
+
+        fn size_hint(depth: usize) -> (usize, Option<usize>) {
+            Vec::<T>::size_hint(depth)
+        }
+    }
+
+    impl<'a, T: Arbitrary<'a> + PartialEq> Arbitrary<'a> for CowSet<T> {
+        /// Arbitrary elements, each kept only the first time it appears (a set has no
+        /// duplicates).
+        fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+            Vec::arbitrary(u).map(CowSet::from)
+        }
+
+        fn arbitrary_take_rest(u: Unstructured<'a>) -> Result<Self> {
+            Vec::arbitrary_take_rest(u).map(CowSet::from)
+        }
+
+        fn size_hint(depth: usize) -> (usize, Option<usize>) {
+            Vec::<T>::size_hint(depth)
+        }
+    }
+
+    impl<'a, K, V, S> Arbitrary<'a> for CowMap<K, V, S>
+    where
+        K: Arbitrary<'a> + Eq + Hash,
+        V: Arbitrary<'a>,
+        S: BuildHasher + Default,
+    {
+        fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+            HashMap::<K, V, S>::arbitrary(u).map(CowMap::from)
+        }
+
+        fn arbitrary_take_rest(u: Unstructured<'a>) -> Result<Self> {
+            HashMap::<K, V, S>::arbitrary_take_rest(u).map(CowMap::from)
+        }
+
+        fn size_hint(depth: usize) -> (usize, Option<usize>) {
+            HashMap::<K, V, S>::size_hint(depth)
+        }
+    }
+}
