@@ -42,7 +42,7 @@ impl<'a> Arbitrary<'a> for CowString {
 }
 
 impl<'a> Arbitrary<'a> for CowBuffer {
-    /// Up to [`sketch::MAX_PAGES`] pages and a short last page, all holes, then a run of
+    /// Up to 40 pages and a short last page, all holes, then a run of
     /// fills (whole pages, dense) and writes (any bytes at any offset): a buffer with holes
     /// between written pages, of a table two levels deep.
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {

@@ -120,9 +120,9 @@
 //!   `CowBuffer` (without pool or cursor) need only `alloc`.
 //! - `serde` (off by default): `Serialize` / `Deserialize` for every type, through its value
 //!   (`CowString` as a string).
-//! - `arbitrary` (off by default): [`arbitrary::Arbitrary`] for every type, for `cargo fuzz`
+//! - `arbitrary` (off by default): `arbitrary::Arbitrary` for every type, for `cargo fuzz`
 //!   targets (see below).
-//! - `proptest` (off by default): [`proptest::arbitrary::Arbitrary`] for every type, so that
+//! - `proptest` (off by default): `proptest::arbitrary::Arbitrary` for every type, so that
 //!   `any::<CowList<u8>>()` works in property tests.
 //! - `loom` (off by default, **outside semver**: it follows loom's releases): lets a build with
 //!   `--cfg loom` model-check cowkit's synchronization (see below). Without `--cfg loom` it

@@ -40,7 +40,7 @@ impl Arbitrary for CowBuffer {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
 
-    /// Up to [`sketch::MAX_PAGES`] pages and a short last page, all holes, then up to 8 fills
+    /// Up to 40 pages and a short last page, all holes, then up to 8 fills
     /// of whole pages and writes of up to 256 bytes: holes between written pages, dense
     /// pages, a table two levels deep. Shrinks towards fewer pages and fewer strokes.
     fn arbitrary_with((): ()) -> Self::Strategy {

@@ -11,8 +11,9 @@
 //! shared pages the identities give, and for every pair that `changed_pages` lists exactly the
 //! indices whose identities differ and that `==` agrees with the `Vec`s.
 //!
-//! Built with `--cfg cowkit_small_pages` (and in fuzzing builds) pages are 64 bytes and table
-//! nodes have 4 slots, so the same ops reach tables 5 and 6 levels deep.
+//! Built with `--cfg cowkit_small_pages` (cowkit's own small-page test build and its fuzz
+//! build) pages are 64 bytes and table nodes have 4 slots, so the same ops reach tables 5 and 6
+//! levels deep.
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
