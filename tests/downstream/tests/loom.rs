@@ -18,13 +18,13 @@ use loom::thread;
 /// Runs `body` under `loom::model` and returns how many interleavings (model iterations) loom
 /// explored.
 fn explore(name: &str, body: impl Fn() + Sync + Send + 'static) -> usize {
-    static RUNS: AtomicUsize = AtomicUsize::new(0);
-    let start = RUNS.load(Ordering::Relaxed);
+    let runs = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = std::sync::Arc::clone(&runs);
     loom::model(move || {
-        RUNS.fetch_add(1, Ordering::Relaxed);
+        counted.fetch_add(1, Ordering::Relaxed);
         body();
     });
-    let explored = RUNS.load(Ordering::Relaxed) - start;
+    let explored = runs.load(Ordering::Relaxed);
     println!("{name}: {explored} interleavings explored");
     explored
 }
