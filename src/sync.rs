@@ -14,11 +14,11 @@
 //! user's own:
 //!
 //! - every reference count (`Shared`'s, the string's heap block's, the buffer's pages and
-//!   nodes, which all use `RefCount`) is a loom `AtomicUsize`, with
-//!   the orderings of the normal build;
-//! - the writers' lock is a loom `Mutex`, and its re-entry check is keyed on the loom thread
-//!   (loom runs all its threads on one OS thread, where parking_lot's re-entrant mutex would
-//!   see one owner);
+//!   nodes, which all use `RefCount`) is a loom `AtomicUsize`, with the orderings of the
+//!   normal build;
+//! - the writers' lock is built of a loom `Mutex` and `Condvar`, and its re-entry check is
+//!   keyed on the loom thread (loom runs all its threads on one OS thread, where
+//!   parking_lot's re-entrant mutex would see one owner);
 //! - the swap cell is a stand-in: a loom `RwLock` around the current `Shared<T>`. arc-swap has
 //!   no loom support; its guarantees are that a load returns a whole published value, that a
 //!   store (release) happens before any load (acquire) that sees it, and that a loaded value
@@ -63,8 +63,9 @@ pub(crate) use parking_lot::Mutex as PoolMutex;
 ///
 /// - Normal builds: parking_lot's `ReentrantMutex`, which lets the owning thread in again,
 ///   around a flag that says a write is in progress; the second entry sees the flag.
-/// - Loom builds: a loom `Mutex`, and a loom thread-local list of the writer locks the current
-///   loom thread holds; the second entry finds its lock in the list before it blocks.
+/// - Loom builds: a flag under a loom `Mutex` with a `Condvar` for waiting writers, and a loom
+///   thread-local list of the writer locks the current loom thread holds; the second entry
+///   finds its lock in the list before it blocks.
 #[cfg(feature = "std")]
 pub(crate) mod writer {
     /// The message of the panic raised by a write from inside a write to the same cell.
