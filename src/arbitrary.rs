@@ -67,13 +67,17 @@ impl<'a> Arbitrary<'a> for CowBuffer {
         Ok(sketch::build(pages, tail, strokes))
     }
 
-    fn size_hint(depth: usize) -> (usize, Option<usize>) {
-        // The page count and the tail; the strokes are a run of any length.
-        size_hint::and(
-            size_hint::and(u8::size_hint(depth), u16::size_hint(depth)),
-            (0, None),
-        )
+    fn size_hint(_depth: usize) -> (usize, Option<usize>) {
+        // The page count and the tail (`int_in_range` takes as many bytes as the range is
+        // wide); the strokes are a run of any length.
+        let ranges = range_bytes(sketch::MAX_PAGES) + range_bytes(PAGE_SIZE - 1);
+        size_hint::and((ranges, Some(ranges)), (0, None))
     }
+}
+
+/// The bytes `Unstructured::int_in_range(0..=max)` takes: one per 8 bits of `max`.
+const fn range_bytes(max: usize) -> usize {
+    (usize::BITS - max.leading_zeros()).div_ceil(8) as usize
 }
 
 #[cfg(feature = "std")]
