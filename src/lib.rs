@@ -170,13 +170,14 @@ extern crate alloc;
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
-mod buffer;
+pub mod buffer;
 #[cfg(feature = "std")]
 mod cell;
 #[cfg(feature = "std")]
 mod list;
 #[cfg(feature = "std")]
 mod map;
+mod range;
 mod shared;
 mod string;
 mod sync;

@@ -50,16 +50,29 @@ impl<'de> Deserialize<'de> for CowString {
 }
 
 impl Serialize for CowBuffer {
-    /// Serializes as bytes (`serialize_bytes`): formats with a bytes type store them as such;
-    /// JSON writes an array of numbers.
+    /// Serializes as a sequence of `u8` with its length up front, exactly as `Vec<u8>` and
+    /// `[u8]` serialize, streamed page by page: nothing is gathered into one allocation, so a
+    /// buffer of holes costs no memory to write out. (serde can hand a bytes type only one
+    /// contiguous slice, which would mean copying the whole buffer first.) In bincode,
+    /// postcard and JSON this is the same output as `serialize_bytes`; formats with a distinct
+    /// byte-string type (CBOR, MessagePack) write an array, as they do for `Vec<u8>`.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(&self.to_vec())
+        use serde::ser::SerializeSeq;
+
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        for chunk in self.pages() {
+            for byte in chunk {
+                seq.serialize_element(byte)?;
+            }
+        }
+        seq.end()
     }
 }
 
 impl<'de> Deserialize<'de> for CowBuffer {
     /// Deserializes from bytes or a sequence of `u8`. A sequence is written into pages as its
     /// elements arrive: a length announced up front is never allocated ahead of the data.
+    /// Either way a page whose bytes are all zero stays a hole (no memory).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         /// Accepts bytes in any form the deserializer offers.
         struct Bytes;

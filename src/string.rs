@@ -12,12 +12,13 @@ use core::hash::{Hash, Hasher};
 use core::iter::FusedIterator;
 use core::mem::MaybeUninit;
 use core::ops::{
-    Add, AddAssign, Bound, Deref, Index, IndexMut, Range, RangeBounds, RangeFrom, RangeFull,
+    Add, AddAssign, Deref, Index, IndexMut, Range, RangeBounds, RangeFrom, RangeFull,
     RangeInclusive, RangeTo, RangeToInclusive,
 };
 use core::ptr::{self, NonNull};
 use core::str::FromStr;
 
+use crate::range::slice_range;
 use crate::shared::RefCount;
 
 /// The longest text kept inline, in the handle itself: 16 bytes less the tag byte.
@@ -912,33 +913,12 @@ impl CowString {
         }
     }
 
-    /// Resolves `range` against the text, panicking where `String`'s range methods panic: a
-    /// bound past `usize::MAX`, a start after the end, an end past the length, or an end that
-    /// is not a char boundary. (The wording of std's messages changes between releases; the
-    /// conditions do not.)
+    /// Resolves `range` against the text, panicking where `String`'s range methods panic: the
+    /// bounds as `slice::range` checks them (with std's messages), then an end that is not a
+    /// char boundary.
     #[track_caller]
     fn char_range<R: RangeBounds<usize>>(&self, range: R) -> (usize, usize) {
-        let len = self.len();
-        let start = match range.start_bound() {
-            Bound::Included(&n) => n,
-            Bound::Excluded(&n) => n
-                .checked_add(1)
-                .unwrap_or_else(|| panic!("attempted to index slice from after maximum usize")),
-            Bound::Unbounded => 0,
-        };
-        let end = match range.end_bound() {
-            Bound::Included(&n) => n
-                .checked_add(1)
-                .unwrap_or_else(|| panic!("attempted to index slice up to maximum usize")),
-            Bound::Excluded(&n) => n,
-            Bound::Unbounded => len,
-        };
-        if start > end {
-            panic!("slice index starts at {start} but ends at {end}");
-        }
-        if end > len {
-            panic!("range end index {end} out of range for slice of length {len}");
-        }
+        let Range { start, end } = slice_range(range, self.len());
         assert!(
             self.is_char_boundary(start),
             "assertion failed: self.is_char_boundary(start)"

@@ -92,7 +92,8 @@ fn conversions_and_traits() {
 
     // Equal bytes, different pages: holes against written zeros.
     let holes = CowBuffer::zeroed(3 * P);
-    let zeros = CowBuffer::from(vec![0u8; 3 * P]);
+    let mut zeros = CowBuffer::new();
+    zeros.write_at(0, &vec![0u8; 3 * P]);
     assert_eq!(holes, zeros);
     assert_eq!(hash(&holes), hash(&zeros));
     assert_eq!(holes.stats().holes, 3);
@@ -378,6 +379,14 @@ fn pool_reuses_pages_and_nothing_leaks() {
         drop((base, fork, far));
         let mut cursor = BufferCursor::new(CowBuffer::new());
         cursor.write_all(&pattern(3 * P, 4)).unwrap();
+        // The page-moving and page-copying methods.
+        let mut a = CowBuffer::from(pattern(5 * P, 1));
+        let b = a.split_off(2 * P);
+        let mut c = a.clone().split_off(P + 1);
+        c.copy_within(0..10, 5);
+        c.page_mut(0).unwrap()[0] = 1;
+        let d: CowBuffer = b.bytes().collect();
+        drop((a, b, c, d));
     });
 
     CowBuffer::set_page_pool_limit(64 * P);
@@ -401,6 +410,44 @@ fn pool_reuses_pages_and_nothing_leaks() {
 
 #[cfg(feature = "serde")]
 #[test]
+fn serde_keeps_holes_and_streams() {
+    // Written exactly as `Vec<u8>` writes itself.
+    let mut b = CowBuffer::zeroed(8 * P);
+    b.set(3 * P + 1, 9);
+    let json = serde_json::to_string(&b).unwrap();
+    assert_eq!(json, serde_json::to_string(&b.to_vec()).unwrap());
+    // Read back: the all-zero pages are holes again, from a sequence and from bytes.
+    let back: CowBuffer = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, b);
+    assert_eq!((back.stats().holes, back.stats().private), (7, 1));
+    let bytes = b.to_vec();
+    let deserializer = serde::de::value::BytesDeserializer::<serde::de::value::Error>::new(&bytes);
+    let back: CowBuffer = serde::Deserialize::deserialize(deserializer).unwrap();
+    assert_eq!(back, b);
+    assert_eq!((back.stats().holes, back.stats().private), (7, 1));
+
+    // Serializing streams page by page: a terabyte of holes is never gathered into one
+    // allocation; the writer's error after a few bytes ends it at once.
+    struct Full(usize);
+    impl io::Write for Full {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            if self.0 < data.len() {
+                return Err(io::Error::other("full"));
+            }
+            self.0 -= data.len();
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let huge = CowBuffer::zeroed(1 << 40);
+    let error = serde_json::to_writer(io::BufWriter::with_capacity(16, Full(1000)), &huge);
+    assert!(error.unwrap_err().is_io());
+}
+
+#[cfg(feature = "serde")]
+#[test]
 fn serde_round_trip_as_bytes() {
     let mut b = CowBuffer::zeroed(P + 3);
     b.write_at(P - 1, b"xyz");
@@ -411,4 +458,190 @@ fn serde_round_trip_as_bytes() {
     let short: Result<CowBuffer, _> = serde_json::from_str("[1, 2, 3]");
     assert_eq!(short.unwrap(), [1u8, 2, 3][..]);
     assert!(serde_json::from_str::<CowBuffer>("[1, 256]").is_err());
+}
+
+#[test]
+fn vec_conversions_and_collecting() {
+    let data = pattern(3 * P + 7, 4);
+    let b = CowBuffer::from(data.clone());
+    assert_eq!(Vec::from(b.clone()), data);
+    let collected: CowBuffer = data.iter().copied().collect();
+    assert_eq!(collected, data);
+    assert!(b.bytes().eq(data.iter().copied()));
+    assert_eq!(b.bytes().len(), data.len());
+    assert_eq!(
+        b.bytes().skip(P - 1).take(3).collect::<Vec<_>>(),
+        data[P - 1..P + 2]
+    );
+    assert_eq!(
+        b.bytes().map(u64::from).sum::<u64>(),
+        data.iter().map(|&x| u64::from(x)).sum::<u64>()
+    );
+    let mut rest = b.bytes();
+    rest.nth(4);
+    assert_eq!(
+        format!("{rest:?}"),
+        format!("Bytes {{ remaining: {} }}", data.len() - 5)
+    );
+
+    // Extend from any starting length, by value and by reference; zero pages stay holes.
+    let mut e = CowBuffer::from(&data[..10]);
+    let mut v = data[..10].to_vec();
+    e.extend(data[10..P + 1].iter());
+    e.extend(vec![0u8; 2 * P]);
+    e.extend([1u8, 2, 3]);
+    v.extend_from_slice(&data[10..P + 1]);
+    v.extend(vec![0u8; 2 * P]);
+    v.extend([1u8, 2, 3]);
+    assert_eq!(e, v);
+    assert_eq!(e.stats().holes, 1, "page 2 of the appended zeros is a hole");
+
+    // From<&[u8]> leaves all-zero pages as holes; write_at still writes them.
+    let mut sparse = vec![0u8; 4 * P];
+    sparse[2 * P] = 1;
+    assert_eq!(CowBuffer::from(&sparse[..]).stats().holes, 3);
+    let mut written = CowBuffer::new();
+    written.write_at(0, &sparse);
+    assert_eq!(written.stats().holes, 0);
+
+    // A panicking iterator keeps what was appended before it.
+    let mut partial = CowBuffer::new();
+    let message = panic_message(|| {
+        partial.extend((0..2 * P + 5).map(|i| if i == 2 * P + 3 { panic!("boom") } else { 1u8 }))
+    });
+    assert_eq!(message.as_deref(), Some("boom"));
+    assert!(partial.len() >= 2 * P && partial.bytes().all(|x| x == 1));
+}
+
+#[test]
+fn ptr_eq_page_and_page_mut() {
+    let mut a = CowBuffer::from(pattern(3 * P + 2, 1));
+    let b = a.clone();
+    assert!(a.ptr_eq(&b) && b.ptr_eq(&a));
+    assert!(
+        CowBuffer::zeroed(5).ptr_eq(&CowBuffer::zeroed(5)),
+        "all holes: the same zero bytes"
+    );
+    assert!(!CowBuffer::zeroed(5).ptr_eq(&CowBuffer::zeroed(6)));
+    assert!(
+        !a.ptr_eq(&CowBuffer::from(pattern(3 * P + 2, 1))),
+        "equal bytes, other pages"
+    );
+
+    assert_eq!(a.page(1), Some(&pattern(3 * P + 2, 1)[P..2 * P]));
+    assert_eq!(a.page(3).map(<[u8]>::len), Some(2));
+    assert_eq!(a.page(4), None);
+    assert_eq!(a.page(usize::MAX), None);
+    assert_eq!(CowBuffer::zeroed(P).page(0), Some(&[0u8; P][..]));
+
+    // page_mut copies one page, cut at the end of the buffer.
+    let last = a.page_mut(3).unwrap();
+    assert_eq!(last.len(), 2);
+    last.copy_from_slice(b"ok");
+    assert!(!a.ptr_eq(&b));
+    assert_eq!(a.changed_pages(&b), [3]);
+    assert_eq!(a.stats().private, 1);
+    assert!(a.page_mut(4).is_none() && a.page_mut(usize::MAX).is_none());
+    let mut holes = CowBuffer::zeroed(2 * P);
+    holes.page_mut(1).unwrap()[0] = 1;
+    assert_eq!((holes.stats().holes, holes.stats().private), (1, 1));
+    // Growing after a page_mut write into the last page reads zeros past the old end.
+    a.resize(3 * P + 10);
+    assert_eq!(a.page(3).unwrap(), b"ok\0\0\0\0\0\0\0\0");
+}
+
+#[test]
+fn copy_within_matches_slices() {
+    let len = 5 * P + 3;
+    let cases = [
+        (0, 2 * P, P + 1),
+        (P + 1, 2 * P, 0),
+        (P - 2, 3 * P, P + 5),
+        (10, 3 * P + 5, 12),
+        (0, len, 0),
+        (len, len, 0),
+        (7, 7, 3 * P),
+    ];
+    for (start, end, dest) in cases {
+        let mut b = CowBuffer::from(pattern(len, 2));
+        let snapshot = b.clone();
+        let mut v = pattern(len, 2);
+        b.copy_within(start..end, dest);
+        v.copy_within(start..end, dest);
+        assert_eq!(b, v, "copy_within({start}..{end}, {dest})");
+        assert_eq!(snapshot, pattern(len, 2), "the clone is untouched");
+    }
+    let mut b = CowBuffer::from(pattern(20, 0));
+    b.copy_within(.., 0);
+    b.copy_within(15.., 0);
+    let mut v = pattern(20, 0);
+    v.copy_within(15.., 0);
+    assert_eq!(b, v);
+}
+
+/// Every panic of `copy_within` and `fill` carries the message the slice method gives for the
+/// same arguments on this toolchain.
+#[test]
+fn range_panics_match_std() {
+    use std::ops::Bound::{self, Excluded, Included, Unbounded};
+    let len = 10;
+    let max = usize::MAX;
+    let ends = [0, 3, 9, 10, 11, max];
+    let mut bounds: Vec<(Bound<usize>, Bound<usize>)> = Vec::new();
+    for &s in &ends {
+        for &e in &ends {
+            bounds.push((Included(s), Excluded(e)));
+            bounds.push((Excluded(s), Included(e)));
+            bounds.push((Excluded(s), Excluded(e)));
+            bounds.push((Included(s), Included(e)));
+            bounds.push((Unbounded, Included(e)));
+        }
+        bounds.push((Excluded(s), Unbounded));
+        bounds.push((Included(s), Unbounded));
+    }
+    let mut panics = 0;
+    for range in bounds {
+        for dest in [0, 5, 10, 11] {
+            let want = panic_message(|| pattern(len, 0).copy_within(range, dest));
+            let got = panic_message(|| CowBuffer::from(pattern(len, 0)).copy_within(range, dest));
+            assert_eq!(got, want, "copy_within({range:?}, {dest})");
+            panics += usize::from(want.is_some());
+        }
+        if let (Included(s), Excluded(e)) = range {
+            let want = panic_message(|| pattern(len, 0)[s..e].fill(1));
+            let got = panic_message(|| CowBuffer::from(pattern(len, 0)).fill(s..e, 1));
+            assert_eq!(got, want, "fill({s}..{e})");
+        }
+    }
+    assert!(panics > 100, "the grid reaches every panic ({panics})");
+    let message = panic_message(|| drop(CowBuffer::from(pattern(3, 0)).split_off(4)));
+    let want = panic_message(|| drop(pattern(3, 0).split_off(4)));
+    assert_eq!(message, want);
+}
+
+#[test]
+fn split_off_moves_pages() {
+    for at in [0, 1, P - 1, P, 2 * P, 3 * P + 1, 4 * P, 4 * P + 5] {
+        let data = pattern(4 * P + 5, 3);
+        let mut a = CowBuffer::from(data.clone());
+        let before = a.clone();
+        let b = a.split_off(at);
+        assert_eq!(a, data[..at], "head at {at}");
+        assert_eq!(b, data[at..], "tail at {at}");
+        assert_eq!(before, data, "the clone is untouched");
+        let moved = b.stats().pages;
+        if at % P == 0 {
+            // The same pages: still shared with the clone taken before.
+            assert_eq!(b.stats().shared, moved, "aligned split at {at} shares");
+        } else {
+            assert_eq!(b.stats().private, moved, "unaligned split at {at} copies");
+        }
+    }
+    // Holes move as holes, and a split of a huge sparse buffer costs only what it holds.
+    let mut huge = CowBuffer::zeroed(1 << 40);
+    huge.set((1 << 39) + 5, 7);
+    let tail = huge.split_off(1 << 39);
+    assert_eq!(tail.len(), 1 << 39);
+    assert_eq!(tail.get(5), Some(7));
+    assert_eq!((tail.stats().private, huge.stats().resident_bytes), (1, 0));
 }

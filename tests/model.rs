@@ -136,6 +136,12 @@ fn buffer_op() -> impl Strategy<Value = BufferOp> {
         1 => (h.clone(), page.clone(), b).prop_map(|(h, p, b)| BufferOp::Truncate(h, p, b)),
         1 => (h.clone(), page.clone(), b).prop_map(|(h, p, b)| BufferOp::Resize(h, p, b)),
         1 => (h.clone(), len, seed.clone()).prop_map(|(h, l, s)| BufferOp::Extend(h, l, s)),
+        1 => (h.clone(), len, seed.clone()).prop_map(|(h, l, s)| BufferOp::ExtendIter(h, l, s)),
+        1 => (h.clone(), any::<u16>(), b, any::<u8>())
+            .prop_map(|(h, p, b, v)| BufferOp::PageMut(h, p, b, v)),
+        1 => (h.clone(), page.clone(), b, len, page.clone(), b)
+            .prop_map(|(h, p, b, l, dp, db)| BufferOp::CopyWithin(h, p, b, l, dp, db)),
+        1 => (h.clone(), page.clone(), b).prop_map(|(h, p, b)| BufferOp::SplitOff(h, p, b)),
         1 => h.clone().prop_map(BufferOp::Clear),
         2 => (h.clone(), page.clone(), b, len)
             .prop_map(|(h, p, b, l)| BufferOp::Read(h, p, b, l)),

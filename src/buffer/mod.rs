@@ -6,7 +6,8 @@
 use alloc::vec::Vec;
 use core::fmt;
 use core::hash::{Hash, Hasher};
-use core::ops::{ControlFlow, Range};
+use core::iter::FusedIterator;
+use core::ops::{ControlFlow, Range, RangeBounds};
 
 #[cfg(feature = "std")]
 mod io;
@@ -17,6 +18,7 @@ mod table;
 pub use self::io::BufferCursor;
 use self::page::ZEROS;
 use self::table::{Leaf, Table};
+use crate::range::slice_range;
 
 /// The size of one page in bytes: the unit of sharing and copying.
 ///
@@ -196,6 +198,14 @@ const fn pages_for(len: usize) -> usize {
 #[track_caller]
 fn capacity_overflow() -> ! {
     panic!("capacity overflow")
+}
+
+/// `true` when every byte is zero; compiled to wide ORs (no early exit inside a block).
+#[inline]
+fn is_zero(bytes: &[u8]) -> bool {
+    bytes
+        .chunks(64)
+        .all(|block| block.iter().fold(0, |acc, &b| acc | b) == 0)
 }
 
 impl CowBuffer {
@@ -385,9 +395,7 @@ impl CowBuffer {
         if end > self.len {
             self.grow_to(end);
         }
-        self.write_with(offset..end, |chunk, from| {
-            chunk.copy_from_slice(&data[from..from + chunk.len()]);
-        });
+        self.copy_in(offset..end, data);
     }
 
     /// The byte at `index`, or `None` past the end.
@@ -442,16 +450,23 @@ impl CowBuffer {
     /// ```
     #[track_caller]
     pub fn fill(&mut self, range: Range<usize>, byte: u8) {
-        if range.start > range.end {
+        // Checked as `slice[range]` checks, in std 1.95's order (the tests compare).
+        if range.start > self.len {
             panic!(
-                "slice index starts at {} but ends at {}",
-                range.start, range.end
+                "range start index {} out of range for slice of length {}",
+                range.start, self.len
             );
         }
         if range.end > self.len {
             panic!(
                 "range end index {} out of range for slice of length {}",
                 range.end, self.len
+            );
+        }
+        if range.start > range.end {
+            panic!(
+                "slice index starts at {} but ends at {}",
+                range.start, range.end
             );
         }
         if range.is_empty() {
@@ -478,7 +493,9 @@ impl CowBuffer {
         }
     }
 
-    /// Appends `data`.
+    /// Appends `data`. Bytes past the old end read as zero already, so the page-sized pieces of
+    /// `data` that are all zero are not written: pages they cover whole stay holes (no memory),
+    /// and a shared last page is not copied for them.
     ///
     /// # Panics
     ///
@@ -487,14 +504,46 @@ impl CowBuffer {
     /// # Examples
     ///
     /// ```
-    /// let mut b = cowkit::CowBuffer::new();
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let mut b = CowBuffer::new();
     /// b.extend_from_slice(b"ab");
     /// b.extend_from_slice(b"cd");
     /// assert_eq!(b.to_vec(), b"abcd");
+    ///
+    /// b.extend_from_slice(&[0; 2 * PAGE_SIZE]); // the first page holds "abcd", one hole follows
+    /// assert_eq!((b.stats().pages, b.stats().holes), (3, 2));
     /// ```
     #[track_caller]
     pub fn extend_from_slice(&mut self, data: &[u8]) {
-        self.write_at(self.len, data);
+        let start = self.len;
+        let end = match start.checked_add(data.len()) {
+            Some(end) if end <= MAX_LEN => end,
+            _ => capacity_overflow(),
+        };
+        if end == start {
+            return;
+        }
+        self.grow_to(end);
+        // Write the runs of pieces (one per page) that hold a nonzero byte, each in one pass.
+        let mut run: Option<usize> = None;
+        let mut pos = start;
+        while pos < end {
+            let piece_end = ((pos / PAGE_SIZE + 1) * PAGE_SIZE).min(end);
+            let zero = is_zero(&data[pos - start..piece_end - start]);
+            match (run, zero) {
+                (None, false) => run = Some(pos),
+                (Some(from), true) => {
+                    self.copy_in(from..pos, &data[from - start..pos - start]);
+                    run = None;
+                }
+                _ => {}
+            }
+            pos = piece_end;
+        }
+        if let Some(from) = run {
+            self.copy_in(from..end, &data[from - start..]);
+        }
     }
 
     /// The pages in order, as byte slices: holes as zero pages, the last page cut at the end
@@ -575,17 +624,199 @@ impl CowBuffer {
     /// ```
     #[must_use]
     pub fn changed_pages(&self, base: &CowBuffer) -> Vec<usize> {
-        let pages = pages_for(self.len);
         let mut changed = Vec::new();
-        let _ = table::diff(&self.table, &base.table, &mut |page, _, _| {
-            // Past this buffer's end, `self` holds nothing, so only `base` can differ there.
-            if page >= pages {
-                return ControlFlow::Break(());
-            }
+        // Past this buffer's end, `self` holds nothing, so only `base` can differ there.
+        let pages = 0..pages_for(self.len);
+        let _ = table::diff(&self.table, &base.table, pages, &mut |page, _, _| {
             changed.push(page);
             ControlFlow::Continue(())
         });
         changed
+    }
+
+    /// The bytes one at a time, holes as zeros (`Vec::iter().copied()` for a buffer). Walks
+    /// the table once per leaf, not once per byte.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let b = cowkit::CowBuffer::from(&b"cow"[..]);
+    /// assert!(b.bytes().eq(*b"cow"));
+    /// assert_eq!(b.bytes().len(), 3);
+    /// ```
+    pub fn bytes(&self) -> Bytes<'_> {
+        Bytes {
+            chunks: self.chunks(0..self.len),
+            current: &[],
+        }
+    }
+
+    /// `true` when the two buffers have the same length and hold the very same pages through
+    /// the same page-table root: one is a clone of the other and neither was written since
+    /// (or both are all holes). Then they are equal; unequal roots say nothing about the bytes.
+    /// O(1), like [`Shared::ptr_eq`](crate::Shared::ptr_eq).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut a = cowkit::CowBuffer::from(&b"abc"[..]);
+    /// let b = a.clone();
+    /// assert!(a.ptr_eq(&b));
+    /// a.set(0, b'a'); // the same byte, but a write: `a` has its own page now
+    /// assert!(!a.ptr_eq(&b));
+    /// assert_eq!(a, b);
+    /// ```
+    #[must_use]
+    pub fn ptr_eq(&self, other: &CowBuffer) -> bool {
+        self.len == other.len && self.table.same_root(&other.table)
+    }
+
+    /// Page number `index` as a slice: [`PAGE_SIZE`] bytes (a hole reads as zeros), the last
+    /// page cut at the end of the buffer; `None` past the last page. Nothing is copied.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let b = CowBuffer::from(vec![7u8; PAGE_SIZE + 3]);
+    /// assert_eq!(b.page(0).map(<[u8]>::len), Some(PAGE_SIZE));
+    /// assert_eq!(b.page(1), Some(&[7u8; 3][..]));
+    /// assert_eq!(b.page(2), None);
+    /// ```
+    #[must_use]
+    pub fn page(&self, index: usize) -> Option<&[u8]> {
+        let start = index
+            .checked_mul(PAGE_SIZE)
+            .filter(|&start| start < self.len)?;
+        self.chunks(start..self.len.min(start + PAGE_SIZE)).next()
+    }
+
+    /// Page number `index` as a writable slice, cut at the end of the buffer like
+    /// [`page`](Self::page); `None` past the last page. That one page is made private first:
+    /// copied when another buffer shares it (with the table nodes on its path), made a page
+    /// when it is a hole.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let mut a = CowBuffer::zeroed(3 * PAGE_SIZE);
+    /// let b = a.clone();
+    /// a.page_mut(1).unwrap()[..5].copy_from_slice(b"hello");
+    /// assert_eq!(a.changed_pages(&b), [1]);
+    /// assert_eq!(b.get(PAGE_SIZE), Some(0));
+    /// assert!(a.page_mut(3).is_none());
+    /// ```
+    pub fn page_mut(&mut self, index: usize) -> Option<&mut [u8]> {
+        let start = index
+            .checked_mul(PAGE_SIZE)
+            .filter(|&start| start < self.len)?;
+        let n = PAGE_SIZE.min(self.len - start);
+        let leaf = self.table.leaf_mut(index / FAN);
+        Some(&mut page::writable(&mut leaf[index % FAN], false)[..n])
+    }
+
+    /// Copies the bytes of `src` to `dest` within the buffer (the two may overlap), as
+    /// [`<[u8]>::copy_within`](slice::copy_within) does; the pages written are made private
+    /// first, page by page.
+    ///
+    /// # Panics
+    ///
+    /// As the slice method does, with its messages: when `src` is out of bounds or its start
+    /// is past its end, or when `dest + src.len()` passes the end.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut b = cowkit::CowBuffer::from(&b"Hello, World!"[..]);
+    /// b.copy_within(1..5, 8);
+    /// assert_eq!(b.to_vec(), b"Hello, Wello!");
+    /// ```
+    #[track_caller]
+    pub fn copy_within<R: RangeBounds<usize>>(&mut self, src: R, dest: usize) {
+        let src = slice_range(src, self.len);
+        let count = src.len();
+        assert!(dest <= self.len - count, "dest is out of bounds");
+        let mut piece = [0u8; PAGE_SIZE];
+        let mut copy = |buffer: &mut CowBuffer, done: usize, n: usize| {
+            let read = buffer.read_at(src.start + done, &mut piece[..n]);
+            debug_assert_eq!(read, n);
+            buffer.copy_in(dest + done..dest + done + n, &piece[..n]);
+        };
+        if dest <= src.start {
+            // Front to back: each piece is read before a later piece's write can reach it.
+            let mut done = 0;
+            while done < count {
+                let n = PAGE_SIZE.min(count - done);
+                copy(self, done, n);
+                done += n;
+            }
+        } else {
+            // Back to front, for the same reason when the destination lies after the source.
+            let mut left = count;
+            while left > 0 {
+                let n = PAGE_SIZE.min(left);
+                left -= n;
+                copy(self, left, n);
+            }
+        }
+    }
+
+    /// Splits the buffer in two at byte `at`: `self` keeps `[0, at)`, the returned buffer holds
+    /// `[at, len)`, as [`Vec::split_off`] does.
+    ///
+    /// When `at` is a multiple of [`PAGE_SIZE`], the pages move without being copied: the new
+    /// buffer shares them (holes stay holes), at a cost of O(pages moved + their table paths).
+    /// Otherwise every moved byte shifts within its page, so the bytes are copied (all-zero
+    /// pages of the result stay holes).
+    ///
+    /// # Panics
+    ///
+    /// When `at > len`, with `Vec::split_off`'s message.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let mut a = CowBuffer::from(vec![1u8; 3 * PAGE_SIZE]);
+    /// let b = a.split_off(PAGE_SIZE);
+    /// assert_eq!((a.len(), b.len()), (PAGE_SIZE, 2 * PAGE_SIZE));
+    /// assert_eq!(b.stats().private, 2); // the same two pages, moved
+    /// ```
+    #[must_use = "use `.truncate()` if you don't need the other half"]
+    #[track_caller]
+    pub fn split_off(&mut self, at: usize) -> CowBuffer {
+        if at > self.len {
+            panic!(
+                "`at` split index (is {at}) should be <= len (is {})",
+                self.len
+            );
+        }
+        let mut tail = CowBuffer::new();
+        if at % PAGE_SIZE == 0 {
+            let shift = at / PAGE_SIZE;
+            tail.resize(self.len - at);
+            let moved = shift..pages_for(self.len);
+            let _ = table::diff(
+                &self.table,
+                &Table::new(),
+                moved,
+                &mut |page_no, page, _| {
+                    let index = page_no - shift;
+                    tail.table.leaf_mut(index / FAN)[index % FAN] = page.cloned();
+                    ControlFlow::Continue(())
+                },
+            );
+        } else {
+            for chunk in self.chunks(at..self.len) {
+                tail.extend_from_slice(chunk);
+            }
+        }
+        self.truncate(at);
+        tail
     }
 
     /// The most bytes the page pool keeps for reuse (shared by every buffer in the process);
@@ -656,6 +887,14 @@ impl CowBuffer {
         self.chunks(offset..end).next().unwrap_or(&[])
     }
 
+    /// Copies `data` (as long as `range`, within the length) into `range`.
+    fn copy_in(&mut self, range: Range<usize>, data: &[u8]) {
+        debug_assert_eq!(range.len(), data.len());
+        self.write_with(range, |chunk, from| {
+            chunk.copy_from_slice(&data[from..from + chunk.len()]);
+        });
+    }
+
     /// Calls `write(chunk, from)` for each page-sized piece of `range` (within the length),
     /// where `from` is the piece's offset from `range.start`. Each piece is made writable
     /// first: shared pages are copied, holes become pages. `write` must set every byte of the
@@ -685,7 +924,7 @@ impl CowBuffer {
         while pos < range.end {
             let page_end = (pos / PAGE_SIZE + 1) * PAGE_SIZE;
             let end = range.end.min(page_end);
-            if self.page(pos / PAGE_SIZE).is_some() {
+            if self.held_page(pos / PAGE_SIZE).is_some() {
                 self.write_with(pos..end, |chunk, _| chunk.fill(0));
             }
             pos = end;
@@ -693,13 +932,14 @@ impl CowBuffer {
     }
 
     /// The page at index `page_no`, or `None` for a hole.
-    fn page(&self, page_no: usize) -> Option<&page::Page> {
+    fn held_page(&self, page_no: usize) -> Option<&page::Page> {
         self.table.leaf(page_no / FAN)?[page_no % FAN].as_deref()
     }
 }
 
 /// The bytes of a range of a buffer, one page-sized piece at a time (holes as zeros); the one
-/// read path behind `read_at`, `pages`, `to_vec`, `==` with slices and `Hash`.
+/// read path behind `read_at`, `pages`, `bytes`, `to_vec`, `==` with slices and `Hash`.
+#[derive(Clone)]
 struct Chunks<'a> {
     /// The table read.
     table: &'a Table,
@@ -772,7 +1012,8 @@ impl PartialEq for CowBuffer {
             return false;
         }
         let len = self.len;
-        table::diff(&self.table, &other.table, &mut |page_no, a, b| {
+        let pages = 0..pages_for(len);
+        table::diff(&self.table, &other.table, pages, &mut |page_no, a, b| {
             let n = PAGE_SIZE.min(len - page_no * PAGE_SIZE);
             let a = a.map_or(&ZEROS, |p| &p.0);
             let b = b.map_or(&ZEROS, |p| &p.0);
@@ -839,18 +1080,131 @@ impl fmt::Debug for CowBuffer {
 }
 
 impl From<&[u8]> for CowBuffer {
-    /// Copies the bytes into pages.
+    /// Copies the bytes into pages; pages that would be all zero stay holes (no memory).
     fn from(bytes: &[u8]) -> Self {
         let mut buffer = CowBuffer::new();
-        buffer.write_at(0, bytes);
+        buffer.extend_from_slice(bytes);
         buffer
     }
 }
 
 impl From<Vec<u8>> for CowBuffer {
-    /// Copies the bytes into pages (a `Vec` is one allocation; pages are many).
+    /// Copies the bytes into pages (a `Vec` is one allocation; pages are many); pages that
+    /// would be all zero stay holes.
     fn from(bytes: Vec<u8>) -> Self {
         CowBuffer::from(&bytes[..])
+    }
+}
+
+impl From<CowBuffer> for Vec<u8> {
+    /// Copies the bytes out, holes as zeros: [`CowBuffer::to_vec`].
+    fn from(buffer: CowBuffer) -> Self {
+        buffer.to_vec()
+    }
+}
+
+impl FromIterator<u8> for CowBuffer {
+    /// Collects bytes into pages, a page at a time; pages that would be all zero stay holes.
+    ///
+    /// ```
+    /// let b: cowkit::CowBuffer = (0..=255u8).cycle().take(10_000).collect();
+    /// assert_eq!(b.len(), 10_000);
+    /// assert_eq!(b.get(256), Some(0));
+    /// ```
+    fn from_iter<I: IntoIterator<Item = u8>>(iter: I) -> Self {
+        let mut buffer = CowBuffer::new();
+        buffer.extend(iter);
+        buffer
+    }
+}
+
+impl Extend<u8> for CowBuffer {
+    /// Appends bytes, gathered a page at a time and appended as
+    /// [`extend_from_slice`](CowBuffer::extend_from_slice) does (all-zero pieces are not
+    /// written). A panic in the iterator keeps the bytes appended before it.
+    ///
+    /// ```
+    /// let mut b = cowkit::CowBuffer::from(&b"ab"[..]);
+    /// b.extend(*b"cd");
+    /// b.extend(&[b'e']);
+    /// assert_eq!(b.to_vec(), b"abcde");
+    /// ```
+    fn extend<I: IntoIterator<Item = u8>>(&mut self, iter: I) {
+        let mut piece = [0u8; PAGE_SIZE];
+        // The first piece ends at a page boundary, so that each later one covers one page.
+        let mut room = PAGE_SIZE - self.len % PAGE_SIZE;
+        let mut filled = 0;
+        for byte in iter {
+            piece[filled] = byte;
+            filled += 1;
+            if filled == room {
+                self.extend_from_slice(&piece[..filled]);
+                filled = 0;
+                room = PAGE_SIZE;
+            }
+        }
+        self.extend_from_slice(&piece[..filled]);
+    }
+}
+
+impl<'a> Extend<&'a u8> for CowBuffer {
+    /// Appends copies of the bytes, as `Extend<u8>` does.
+    fn extend<I: IntoIterator<Item = &'a u8>>(&mut self, iter: I) {
+        self.extend(iter.into_iter().copied());
+    }
+}
+
+/// The bytes of a [`CowBuffer`], one at a time, holes as zeros: from [`CowBuffer::bytes`].
+#[derive(Clone)]
+pub struct Bytes<'a> {
+    /// The page-sized pieces not yet started.
+    chunks: Chunks<'a>,
+    /// The rest of the current piece.
+    current: &'a [u8],
+}
+
+impl Iterator for Bytes<'_> {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        if self.current.is_empty() {
+            self.current = self.chunks.next()?;
+        }
+        let (&byte, rest) = self.current.split_first()?;
+        self.current = rest;
+        Some(byte)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.len();
+        (n, Some(n))
+    }
+
+    fn fold<B, F: FnMut(B, u8) -> B>(self, init: B, mut f: F) -> B {
+        // A slice at a time: the inner loops have no refill check.
+        let mut acc = self.current.iter().fold(init, |acc, &b| f(acc, b));
+        for chunk in self.chunks {
+            acc = chunk.iter().fold(acc, |acc, &b| f(acc, b));
+        }
+        acc
+    }
+}
+
+impl ExactSizeIterator for Bytes<'_> {
+    fn len(&self) -> usize {
+        self.current.len() + self.chunks.end.saturating_sub(self.chunks.pos)
+    }
+}
+
+impl FusedIterator for Bytes<'_> {}
+
+impl fmt::Debug for Bytes<'_> {
+    /// How many bytes are left, not the bytes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Bytes")
+            .field("remaining", &self.len())
+            .finish()
     }
 }
 

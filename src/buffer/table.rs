@@ -13,7 +13,7 @@
 
 use core::ops::{ControlFlow, Range};
 
-use super::page::{self, Page, PageRef};
+use super::page::{self, PageRef};
 use super::{FAN, FAN_SHIFT, PageStats};
 use crate::Shared;
 
@@ -215,6 +215,16 @@ impl Table {
         }
     }
 
+    /// `true` when both tables have the same root node, or both have none (every page a
+    /// hole): then they hold the very same pages.
+    pub(crate) fn same_root(&self, other: &Table) -> bool {
+        match (&self.root, &other.root) {
+            (Some(a), Some(b)) => Shared::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+
     /// Counts pages and nodes for [`PageStats`]; `pages` is the buffer's page count.
     pub(crate) fn stats(&self, pages: usize) -> PageStats {
         let mut stats = PageStats {
@@ -286,13 +296,17 @@ fn count(node: &Shared<Node>, shared_above: bool, stats: &mut PageStats) {
 }
 
 /// Calls `visit(page_no, page_in_a, page_in_b)`, in ascending page order, for every page
-/// index where `a` and `b` do not hold the very same page (a hole in both counts as the
-/// same). Subtrees the two share, and holes in both, are skipped without being entered.
-/// Stops when `visit` breaks.
+/// index in `pages` where `a` and `b` do not hold the very same page (a hole in both counts
+/// as the same). Subtrees the two share, holes in both and subtrees outside `pages` are
+/// skipped without being entered. Stops when `visit` breaks.
+///
+/// Against an empty table this visits the pages `a` holds in `pages`: the walk behind
+/// `changed_pages`, `==` and moving pages out (`split_off`).
 pub(crate) fn diff(
     a: &Table,
     b: &Table,
-    visit: &mut impl FnMut(usize, Option<&Page>, Option<&Page>) -> ControlFlow<()>,
+    pages: Range<usize>,
+    visit: &mut impl FnMut(usize, Option<&PageRef>, Option<&PageRef>) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
     diff_nodes(
         a.root.as_ref(),
@@ -300,6 +314,7 @@ pub(crate) fn diff(
         b.root.as_ref(),
         b.height,
         0,
+        &pages,
         visit,
     )
 }
@@ -312,14 +327,18 @@ fn diff_nodes(
     b: Option<&Shared<Node>>,
     lb: u32,
     first: usize,
-    visit: &mut impl FnMut(usize, Option<&Page>, Option<&Page>) -> ControlFlow<()>,
+    pages: &Range<usize>,
+    visit: &mut impl FnMut(usize, Option<&PageRef>, Option<&PageRef>) -> ControlFlow<()>,
 ) -> ControlFlow<()> {
+    let level = la.max(lb);
+    let last = first.saturating_add(span(level));
     match (a, b) {
         (None, None) => return ControlFlow::Continue(()),
         (Some(x), Some(y)) if la == lb && Shared::ptr_eq(x, y) => return ControlFlow::Continue(()),
+        _ if last <= pages.start || pages.end <= first => return ControlFlow::Continue(()),
         _ => {}
     }
-    if la == 1 && lb == 1 {
+    if level == 1 {
         for slot in 0..FAN {
             let pa = a.and_then(|n| leaf_slot(n, slot));
             let pb = b.and_then(|n| leaf_slot(n, slot));
@@ -328,13 +347,12 @@ fn diff_nodes(
                 (Some(x), Some(y)) => Shared::ptr_eq(x, y),
                 _ => false,
             };
-            if !same {
-                visit(first + slot, pa.map(|p| &**p), pb.map(|p| &**p))?;
+            if !same && pages.contains(&(first + slot)) {
+                visit(first + slot, pa, pb)?;
             }
         }
         return ControlFlow::Continue(());
     }
-    let level = la.max(lb);
     let child_span = span(level - 1);
     for slot in 0..FAN {
         // The taller side steps down one level; the shorter stays whole in slot 0.
@@ -348,7 +366,7 @@ fn diff_nodes(
         } else {
             (b.filter(|_| slot == 0), lb)
         };
-        diff_nodes(ca, na, cb, nb, first + slot * child_span, visit)?;
+        diff_nodes(ca, na, cb, nb, first + slot * child_span, pages, visit)?;
     }
     ControlFlow::Continue(())
 }

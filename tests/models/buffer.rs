@@ -4,7 +4,8 @@
 //! A [`BufferModel`] keeps a family of buffers made by forking (`Clone`) one another — a fork
 //! of a fork of a fork — each beside a `Vec<u8>` with its bytes and the identity of each of its
 //! pages. Page identities follow the copy-on-write rule the buffer promises: a write to a page
-//! that is a hole, or that another live buffer holds at the same index, gets a new page; a
+//! that is a hole, or that another live buffer also holds (at any index: `split_off` moves pages
+//! to new indices), gets a new page; a
 //! write to a page no other buffer holds keeps it; `fill(.., 0)` over a whole page and
 //! truncation make holes. After every [`BufferOp`], [`BufferModel::check`] asserts for every
 //! buffer that its bytes equal its `Vec`, that `stats()` counts exactly the holes, private and
@@ -45,6 +46,14 @@ pub enum BufferOp {
     Resize(u8, u16, u16),
     /// `extend_from_slice(data)`.
     Extend(u8, u16, u8),
+    /// `extend(data.iter())` (`Extend<&u8>`, through `Extend<u8>`).
+    ExtendIter(u8, u16, u8),
+    /// `page_mut(page)`, then set byte `byte % page length` of it to `value`.
+    PageMut(u8, u16, u16, u8),
+    /// `copy_within(src..src + len, dest)`, with both clamped into the buffer.
+    CopyWithin(u8, u16, u16, u16, u16, u16),
+    /// `split_off(at)`, with `at` clamped into the buffer; the tail is kept as a new buffer.
+    SplitOff(u8, u16, u16),
     /// `clear()`.
     Clear(u8),
     /// `read_at(offset, len)` and `get(offset)`, compared with the model.
@@ -125,7 +134,7 @@ impl BufferModel {
     }
 
     /// The model of a write into page `page` of buffer `k`: a hole, or a page another live
-    /// buffer holds at the same index, becomes a new page; a page held by `k` alone stays.
+    /// buffer holds (at any index), becomes a new page; a page held by `k` alone stays.
     fn touch(&mut self, k: usize, page: usize) {
         let id = self.kept[k].pages[page];
         let shared = id.is_some()
@@ -133,7 +142,7 @@ impl BufferModel {
                 .kept
                 .iter()
                 .enumerate()
-                .any(|(j, other)| j != k && other.pages.get(page).copied().flatten() == id);
+                .any(|(j, other)| j != k && other.pages.contains(&id));
         if id.is_none() || shared {
             self.kept[k].pages[page] = Some(self.next_id);
             self.next_id += 1;
@@ -154,6 +163,22 @@ impl BufferModel {
         kept.bytes[at..end].copy_from_slice(data);
         for page in at / PAGE_SIZE..end.div_ceil(PAGE_SIZE) {
             self.touch(k, page);
+        }
+    }
+
+    /// The model of an append (`extend_from_slice`, `Extend`): the bytes past the old end are
+    /// zero already, so only the pages where `data` has a nonzero byte are written.
+    fn model_append(&mut self, k: usize, data: &[u8]) {
+        let start = self.kept[k].bytes.len();
+        let end = start + data.len();
+        self.kept[k].bytes.extend_from_slice(data);
+        self.kept[k].pages.resize(end.div_ceil(PAGE_SIZE), None);
+        for page in start / PAGE_SIZE..end.div_ceil(PAGE_SIZE) {
+            let from = (page * PAGE_SIZE).max(start);
+            let to = ((page + 1) * PAGE_SIZE).min(end);
+            if data[from - start..to - start].iter().any(|&b| b != 0) {
+                self.touch(k, page);
+            }
         }
     }
 
@@ -191,8 +216,74 @@ impl BufferModel {
                 let k = self.pick(h);
                 let data = bytes(len, seed);
                 self.kept[k].buffer.extend_from_slice(&data);
-                let at = self.kept[k].bytes.len();
-                self.model_write(k, at, &data);
+                self.model_append(k, &data);
+            }
+            BufferOp::ExtendIter(h, len, seed) => {
+                let k = self.pick(h);
+                let data = bytes(len, seed);
+                self.kept[k].buffer.extend(data.iter());
+                self.model_append(k, &data);
+            }
+            BufferOp::PageMut(h, page, byte, value) => {
+                let k = self.pick(h);
+                let pages = self.kept[k].pages.len();
+                let len = self.kept[k].bytes.len();
+                let page = usize::from(page) % (pages + 1);
+                match self.kept[k].buffer.page_mut(page) {
+                    None => assert_eq!(page, pages, "page_mut({page}) of {pages} pages"),
+                    Some(bytes) => {
+                        let at = usize::from(byte) % bytes.len();
+                        assert_eq!(bytes.len(), PAGE_SIZE.min(len - page * PAGE_SIZE));
+                        bytes[at] = value;
+                        self.kept[k].bytes[page * PAGE_SIZE + at] = value;
+                        self.touch(k, page);
+                    }
+                }
+            }
+            BufferOp::CopyWithin(h, p, b, len, dp, db) => {
+                let k = self.pick(h);
+                let size = self.kept[k].bytes.len();
+                let src = offset(p, b).min(size);
+                let count = (usize::from(len) % (3 * PAGE_SIZE)).min(size - src);
+                let dest = offset(dp, db).min(size - count);
+                self.kept[k].buffer.copy_within(src..src + count, dest);
+                self.kept[k].bytes.copy_within(src..src + count, dest);
+                if count > 0 {
+                    for page in dest / PAGE_SIZE..(dest + count).div_ceil(PAGE_SIZE) {
+                        self.touch(k, page);
+                    }
+                }
+            }
+            BufferOp::SplitOff(h, p, b) => {
+                let k = self.pick(h);
+                let size = self.kept[k].bytes.len();
+                let at = offset(p, b).min(size);
+                let tail = self.kept[k].buffer.split_off(at);
+                let tail_bytes = self.kept[k].bytes[at..].to_vec();
+                // Page-aligned: the same pages move; else the bytes are copied into new pages,
+                // all-zero ones left as holes.
+                let tail_pages: Vec<Option<u64>> = if at % PAGE_SIZE == 0 {
+                    self.kept[k].pages[at / PAGE_SIZE..].to_vec()
+                } else {
+                    tail_bytes
+                        .chunks(PAGE_SIZE)
+                        .map(|chunk| {
+                            chunk.iter().any(|&b| b != 0).then(|| {
+                                self.next_id += 1;
+                                self.next_id - 1
+                            })
+                        })
+                        .collect()
+                };
+                self.model_resize(k, at);
+                assert!(tail == tail_bytes, "split_off({at}) of {size} bytes");
+                if self.kept.len() < MAX_KEPT {
+                    self.kept.push(Kept {
+                        buffer: tail,
+                        bytes: tail_bytes,
+                        pages: tail_pages,
+                    });
+                }
             }
             BufferOp::Set(h, p, b, byte) => {
                 let k = self.pick(h);
@@ -255,6 +346,18 @@ impl BufferModel {
                 let want = &want[..want.len().min(out.len())];
                 assert_eq!(&out[..n], want, "read_at({at}, {})", out.len());
                 assert_eq!(kept.buffer.get(at), kept.bytes.get(at).copied());
+                // The other read paths, over the whole buffer.
+                let buffer = &kept.buffer;
+                assert_eq!(buffer.bytes().len(), kept.bytes.len());
+                assert!(buffer.bytes().eq(kept.bytes.iter().copied()), "bytes()");
+                let mut folded = Vec::new();
+                buffer.bytes().for_each(|b| folded.push(b));
+                assert_eq!(folded, kept.bytes, "bytes().for_each");
+                for (page, want) in kept.bytes.chunks(PAGE_SIZE).enumerate() {
+                    assert_eq!(buffer.page(page), Some(want), "page({page})");
+                }
+                assert_eq!(buffer.page(kept.pages.len()), None);
+                assert_eq!(Vec::from(buffer.clone()), kept.bytes);
             }
             BufferOp::CursorRead(h, p, b, len) => {
                 let kept = &self.kept[self.pick(h)];
@@ -306,11 +409,13 @@ impl BufferModel {
             assert_eq!(buffer.pages().count(), pages);
 
             let mut want = (0, 0, 0); // holes, private, shared
-            for (page, id) in kept.pages.iter().enumerate() {
+            for id in &kept.pages {
                 let shared = id.is_some()
-                    && self.kept.iter().enumerate().any(|(j, other)| {
-                        j != k && other.pages.get(page).copied().flatten() == *id
-                    });
+                    && self
+                        .kept
+                        .iter()
+                        .enumerate()
+                        .any(|(j, other)| j != k && other.pages.contains(id));
                 match (id, shared) {
                     (None, _) => want.0 += 1,
                     (Some(_), false) => want.1 += 1,
@@ -341,6 +446,12 @@ impl BufferModel {
                 );
                 let equal = kept.bytes == other.bytes;
                 assert_eq!(*buffer == other.buffer, equal, "buffer {k} == buffer {j}");
+                if buffer.ptr_eq(&other.buffer) {
+                    assert!(
+                        equal && want.is_empty(),
+                        "ptr_eq buffers {k} and {j} differ"
+                    );
+                }
                 if equal {
                     assert_eq!(hash(buffer), hash(&other.buffer));
                 }
