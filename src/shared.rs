@@ -442,19 +442,23 @@ impl<T> Shared<T> {
         }
     }
 
-    /// Starts loading the cache line of the count, so that a clone or drop of this handle soon
-    /// after does not stall on memory. A hint: it changes nothing. Copying a page-table node
-    /// prefetches all its children first, so that their cache misses overlap instead of each
-    /// waiting behind the previous locked increment.
+    /// Starts loading the cache line of the count, so that a clone, drop or uniqueness check
+    /// of this handle soon after does not stall on memory. A hint: it changes nothing. Copying
+    /// a page-table node prefetches all its children first, so that their cache misses overlap
+    /// instead of each waiting behind the previous locked increment.
+    ///
+    /// The count's own address is prefetched, not the allocation's start: `Inner` is not
+    /// `repr(C)`, and for a page the compiler places the count after the 4 KiB of bytes.
     #[inline]
     pub(crate) fn prefetch(this: &Self) {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `_mm_prefetch` needs SSE, which is in the x86-64 baseline (every x86-64 CPU
         // has it); a prefetch never faults and reads nothing into the program, whatever the
-        // address, and this one points at a live allocation anyway.
+        // address, and this one points at the count of a live allocation anyway.
         unsafe {
             use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            _mm_prefetch::<_MM_HINT_T0>(this.ptr.as_ptr().cast::<i8>());
+            let count: *const RefCount = &this.inner().count;
+            _mm_prefetch::<_MM_HINT_T0>(count.cast::<i8>());
         }
         #[cfg(not(target_arch = "x86_64"))]
         let _ = this;
