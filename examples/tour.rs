@@ -314,4 +314,22 @@ fn buffer_tour() {
     );
     assert_eq!(forks[0], image, "the original never saw a fork's write");
     assert_ne!(forks[5], image);
+
+    // Cut the image in two at a page boundary: the pages move, nothing is copied.
+    let mut head = image.clone();
+    let start = Instant::now();
+    let tail = head.split_off(32 * MIB);
+    let elapsed = start.elapsed();
+    println!(
+        "split_off at 32 MiB: head {} MiB, tail {} MiB with {} pages shared with the image, {} private, in {elapsed:?}",
+        head.len() / MIB,
+        tail.len() / MIB,
+        tail.stats().shared,
+        tail.stats().private
+    );
+    assert_eq!(
+        tail.stats().private,
+        0,
+        "page-aligned: the tail shares the image's pages"
+    );
 }

@@ -1,5 +1,6 @@
 //! [`CowBuffer`]: bytes in copy-on-write pages under a radix page table, as the kernel shares a
-//! process's memory after `fork()`.
+//! process's memory after `fork()`, and its iterator [`Bytes`]. Everything here is also
+//! re-exported at the crate root except the iterator type.
 
 #![deny(unsafe_code)]
 
@@ -71,6 +72,9 @@ const _: () = assert!(PAGE_SIZE.is_power_of_two() && FAN >= 2);
 ///   holes, private or shared, and the memory held.
 /// - [`changed_pages`](Self::changed_pages) lists the pages that are no longer the same page as
 ///   in an older snapshot: dirty-page tracking for incremental backups.
+/// - It speaks `Vec<u8>`'s language: [`bytes`](Self::bytes), [`copy_within`](Self::copy_within),
+///   [`split_off`](Self::split_off), `collect`, `extend`, `Vec::from(buffer)`; and the pages'
+///   own: [`page`](Self::page), [`page_mut`](Self::page_mut), [`ptr_eq`](Self::ptr_eq).
 /// - Freed pages go to a bounded page pool shared by all buffers and are reused, so a copy
 ///   rarely pays the kernel's first-touch fault for fresh memory
 ///   ([`set_page_pool_limit`](Self::set_page_pool_limit)).
@@ -78,7 +82,7 @@ const _: () = assert!(PAGE_SIZE.is_power_of_two() && FAN >= 2);
 /// # Memory layout
 ///
 /// The handle holds the length and the root of a radix tree, like a hardware page table. Each
-/// node is one [`Shared`](crate::Shared) allocation with 16 slots; leaves point at `Shared`
+/// node is one [`Shared`] allocation with 16 slots; leaves point at `Shared`
 /// pages of [`PAGE_SIZE`] bytes. A node at height `h` covers `16^h` pages (1 GiB = 262,144
 /// pages: 5 levels). A `None` slot is a hole, for a page or a whole subtree.
 ///
@@ -107,6 +111,9 @@ const _: () = assert!(PAGE_SIZE.is_power_of_two() && FAN >= 2);
 /// | write to a private page | the walk, then in place |
 /// | `resize` up, `zeroed` | O(height): holes, no memory |
 /// | `truncate`, `fill(.., 0)` | frees whole pages and subtrees in the range; zeroes the partial ends in place |
+/// | appends (`extend_from_slice`, `Extend`), `From`, `collect`, deserialize | a copy per page of data; all-zero pages stay holes |
+/// | `split_off` at a page boundary | O(pages moved + their table paths): the pages are shared, not copied |
+/// | `page_mut` | as a first write: copies that one page (and its path) if shared |
 /// | `drop` | O(private pages + nodes); private pages go to the pool |
 /// | `==` | skips subtrees and pages the two share by pointer |
 /// | memory | each page held + ~10 bytes of table per page; holes free |
@@ -655,7 +662,7 @@ impl CowBuffer {
     /// `true` when the two buffers have the same length and hold the very same pages through
     /// the same page-table root: one is a clone of the other and neither was written since
     /// (or both are all holes). Then they are equal; unequal roots say nothing about the bytes.
-    /// O(1), like [`Shared::ptr_eq`](crate::Shared::ptr_eq).
+    /// O(1), like [`Shared::ptr_eq`].
     ///
     /// # Examples
     ///
