@@ -208,6 +208,16 @@ fn capacity_overflow() -> ! {
     panic!("capacity overflow")
 }
 
+/// `offset + len`, or Vec's `"capacity overflow"` panic when that passes [`MAX_LEN`].
+#[inline]
+#[track_caller]
+fn end_within_max(offset: usize, len: usize) -> usize {
+    match offset.checked_add(len) {
+        Some(end) if end <= MAX_LEN => end,
+        _ => capacity_overflow(),
+    }
+}
+
 /// `true` when every byte is zero; compiled to wide ORs (no early exit inside a block).
 #[inline]
 fn is_zero(bytes: &[u8]) -> bool {
@@ -396,10 +406,7 @@ impl CowBuffer {
         if data.is_empty() {
             return;
         }
-        let end = match offset.checked_add(data.len()) {
-            Some(end) if end <= MAX_LEN => end,
-            _ => capacity_overflow(),
-        };
+        let end = end_within_max(offset, data.len());
         if end > self.len {
             self.grow_to(end);
         }
@@ -525,10 +532,7 @@ impl CowBuffer {
     #[track_caller]
     pub fn extend_from_slice(&mut self, data: &[u8]) {
         let start = self.len;
-        let end = match start.checked_add(data.len()) {
-            Some(end) if end <= MAX_LEN => end,
-            _ => capacity_overflow(),
-        };
+        let end = end_within_max(start, data.len());
         if end == start {
             return;
         }
@@ -694,9 +698,7 @@ impl CowBuffer {
     /// ```
     #[must_use]
     pub fn page(&self, index: usize) -> Option<&[u8]> {
-        let start = index
-            .checked_mul(PAGE_SIZE)
-            .filter(|&start| start < self.len)?;
+        let start = self.page_start(index)?;
         self.chunks(start..self.len.min(start + PAGE_SIZE)).next()
     }
 
@@ -718,9 +720,7 @@ impl CowBuffer {
     /// assert!(a.page_mut(3).is_none());
     /// ```
     pub fn page_mut(&mut self, index: usize) -> Option<&mut [u8]> {
-        let start = index
-            .checked_mul(PAGE_SIZE)
-            .filter(|&start| start < self.len)?;
+        let start = self.page_start(index)?;
         let n = PAGE_SIZE.min(self.len - start);
         let leaf = self.table.leaf_mut(index / FAN);
         Some(&mut page::writable(&mut leaf[index % FAN], false)[..n])
@@ -893,6 +893,13 @@ impl CowBuffer {
         }
         let end = self.len.min((offset / PAGE_SIZE + 1) * PAGE_SIZE);
         self.chunks(offset..end).next().unwrap_or(&[])
+    }
+
+    /// The first byte of page `index`, or `None` past the last page.
+    fn page_start(&self, index: usize) -> Option<usize> {
+        index
+            .checked_mul(PAGE_SIZE)
+            .filter(|&start| start < self.len)
     }
 
     /// Copies `data` (as long as `range`, within the length) into `range`.
