@@ -179,7 +179,7 @@ mod list;
 mod map;
 mod range;
 mod shared;
-mod string;
+pub mod string;
 mod sync;
 
 #[cfg(feature = "serde")]
@@ -212,4 +212,4 @@ pub use crate::list::{CowList, CowSet};
 #[cfg(feature = "std")]
 pub use crate::map::CowMap;
 pub use crate::shared::Shared;
-pub use crate::string::CowString;
+pub use crate::string::{CowString, ToCowString};

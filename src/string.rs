@@ -1,21 +1,25 @@
 //! [`CowString`]: a 16-byte refcounted string with 15 bytes inline, O(1) clone, and writes that
-//! copy only when the text is shared.
+//! copy only when the text is shared; and its companions, as `std::string` has them: the
+//! [`Drain`] iterator, the errors of [`CowString::from_utf8`] and [`CowString::from_utf16`], and
+//! [`ToCowString`]. `CowString` and `ToCowString` are also re-exported at the crate root.
 
 use alloc::alloc::{Layout, alloc, dealloc, handle_alloc_error, realloc};
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
+use alloc::collections::TryReserveError;
+use alloc::rc::Rc;
 use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
 use core::borrow::Borrow;
 use core::cmp::Ordering;
 use core::fmt;
 use core::hash::{Hash, Hasher};
 use core::iter::FusedIterator;
 use core::mem::MaybeUninit;
-use core::ops::{
-    Add, AddAssign, Deref, Index, IndexMut, Range, RangeBounds, RangeFrom, RangeFull,
-    RangeInclusive, RangeTo, RangeToInclusive,
-};
+use core::ops::{Add, AddAssign, Deref, DerefMut, Index, IndexMut, Range, RangeBounds};
 use core::ptr::{self, NonNull};
+use core::slice::SliceIndex;
 use core::str::FromStr;
 
 use crate::range::slice_range;
@@ -32,6 +36,19 @@ const MAX_CAP: usize = {
     let by_alloc = isize::MAX as u64 - size_of::<Header>() as u64;
     (if by_tag < by_alloc { by_tag } else { by_alloc }) as usize
 };
+
+/// The panics of `String::drain` and `String::extend_from_within` (std 1.95) for a range whose
+/// start or end is not on a char boundary.
+const DRAIN_BOUNDARY: [&str; 2] = [
+    "assertion failed: self.is_char_boundary(start)",
+    "assertion failed: self.is_char_boundary(end)",
+];
+
+/// The same panics of `String::replace_range` (std 1.95).
+const REPLACE_RANGE_BOUNDARY: [&str; 2] = [
+    "start of range should be a character boundary",
+    "end of range should be a character boundary",
+];
 
 /// The smallest heap block: the first spill from inline gets room for a few more appends.
 const MIN_HEAP_CAP: usize = 32;
@@ -98,26 +115,46 @@ struct Header {
 /// Where the text starts in a block: right after the header (8-byte aligned, so no padding).
 const DATA_OFFSET: usize = size_of::<Header>();
 
+/// Why a heap block could not be had: the size passes the maximum, or the allocator failed.
+#[derive(Clone, Copy, Debug)]
+enum AllocFail {
+    CapacityOverflow,
+    AllocError(Layout),
+}
+
+impl AllocFail {
+    /// The panic (or abort) of the infallible methods, as `String`'s: "capacity overflow", or
+    /// the global allocation-error handler.
+    #[cold]
+    #[track_caller]
+    fn raise(self) -> ! {
+        match self {
+            AllocFail::CapacityOverflow => capacity_overflow(),
+            AllocFail::AllocError(layout) => handle_alloc_error(layout),
+        }
+    }
+}
+
 /// The one place heap blocks are allocated, grown and freed.
 mod block {
     use super::*;
 
     /// The layout of a block holding `capacity` bytes.
-    fn layout(capacity: usize) -> Layout {
-        match Layout::from_size_align(DATA_OFFSET + capacity, align_of::<Header>()) {
-            Ok(layout) if capacity <= MAX_CAP => layout,
-            _ => capacity_overflow(),
+    fn layout(capacity: usize) -> Result<Layout, AllocFail> {
+        if capacity > MAX_CAP {
+            return Err(AllocFail::CapacityOverflow);
         }
+        // `capacity <= MAX_CAP`, so the sum stays below `isize::MAX`.
+        Layout::from_size_align(DATA_OFFSET + capacity, align_of::<Header>())
+            .map_err(|_| AllocFail::CapacityOverflow)
     }
 
     /// A new block with a count of one and room for `capacity` bytes (at least one).
-    pub(super) fn new(capacity: usize) -> NonNull<Header> {
-        let layout = layout(capacity);
+    pub(super) fn new(capacity: usize) -> Result<NonNull<Header>, AllocFail> {
+        let layout = layout(capacity)?;
         // SAFETY: the layout's size is at least `DATA_OFFSET` > 0.
         let raw = unsafe { alloc(layout) };
-        let Some(ptr) = NonNull::new(raw.cast::<Header>()) else {
-            handle_alloc_error(layout)
-        };
+        let ptr = NonNull::new(raw.cast::<Header>()).ok_or(AllocFail::AllocError(layout))?;
         // SAFETY: `ptr` is a fresh allocation, aligned and big enough for a `Header`.
         unsafe {
             ptr.as_ptr().write(Header {
@@ -125,28 +162,31 @@ mod block {
                 capacity,
             })
         };
-        ptr
+        Ok(ptr)
     }
 
-    /// Moves a block to room for `capacity` bytes, keeping its header and text.
+    /// Moves a block to room for `capacity` bytes, keeping its header and text. On failure the
+    /// block is left as it was.
     ///
     /// # Safety
     /// - `ptr` is a live block whose count is 1, held by the caller's only handle;
     /// - `capacity` is at least the length of the text the caller keeps in it.
-    pub(super) unsafe fn grow(ptr: NonNull<Header>, capacity: usize) -> NonNull<Header> {
-        let new_layout = layout(capacity);
-        // SAFETY: the block is live (caller's contract), so its header can be read.
-        let old_layout = layout(unsafe { ptr.as_ref() }.capacity);
+    pub(super) unsafe fn grow(
+        ptr: NonNull<Header>,
+        capacity: usize,
+    ) -> Result<NonNull<Header>, AllocFail> {
+        let new_layout = layout(capacity)?;
+        // SAFETY: the block is live (caller's contract), so its header can be read; its
+        // capacity passed `layout` when the block was made.
+        let old_layout = unsafe { layout(ptr.as_ref().capacity).unwrap_unchecked() };
         // SAFETY: `ptr` was allocated with `old_layout` (every block is made by `new` or
         // `grow` with `layout(capacity)`), the alignment is unchanged, and `new_layout`'s size
         // is non-zero and at most `isize::MAX` (checked in `layout`).
         let raw = unsafe { realloc(ptr.as_ptr().cast(), old_layout, new_layout.size()) };
-        let Some(new) = NonNull::new(raw.cast::<Header>()) else {
-            handle_alloc_error(new_layout)
-        };
+        let new = NonNull::new(raw.cast::<Header>()).ok_or(AllocFail::AllocError(new_layout))?;
         // SAFETY: `new` is the moved block, unique (the caller's only handle owns it).
         unsafe { (*new.as_ptr()).capacity = capacity };
-        new
+        Ok(new)
     }
 
     /// Drops the header and frees the block.
@@ -154,8 +194,9 @@ mod block {
     /// # Safety
     /// - `ptr` is a live block whose count has reached zero: no handle uses it any more.
     pub(super) unsafe fn free(ptr: NonNull<Header>) {
-        // SAFETY: the block is live until the `dealloc` below (caller's contract).
-        let layout = layout(unsafe { ptr.as_ref() }.capacity);
+        // SAFETY: the block is live until the `dealloc` below (caller's contract), and its
+        // capacity passed `layout` when it was made.
+        let layout = unsafe { layout(ptr.as_ref().capacity).unwrap_unchecked() };
         // SAFETY: the header was written by `new` and is dropped once, here (a no-op for a
         // plain atomic, but it keeps the count's type free to own resources, as loom's does).
         unsafe { ptr::drop_in_place(ptr.as_ptr()) };
@@ -167,6 +208,20 @@ mod block {
     pub(super) fn data(ptr: NonNull<Header>) -> *mut u8 {
         // SAFETY: the text starts `DATA_OFFSET` bytes into the allocation, within it.
         unsafe { ptr.as_ptr().cast::<u8>().add(DATA_OFFSET) }
+    }
+}
+
+/// std's [`TryReserveError`] for a failure of ours, for the `try_reserve` methods.
+///
+/// std gives no constructor, so the error is std's own answer to the same request: a capacity
+/// past `isize::MAX` bytes (which `Vec` refuses before it allocates), or an allocation of the
+/// size that just failed. Should that allocation succeed (memory was freed in between), it is
+/// given back and `None` says to try again.
+#[cold]
+fn std_reserve_error(fail: AllocFail) -> Option<TryReserveError> {
+    match fail {
+        AllocFail::CapacityOverflow => Vec::<u8>::new().try_reserve(usize::MAX).err(),
+        AllocFail::AllocError(layout) => Vec::<u8>::new().try_reserve_exact(layout.size()).err(),
     }
 }
 
@@ -323,8 +378,114 @@ impl CowString {
         if capacity <= INLINE_CAP {
             CowString::new()
         } else {
-            CowString::from_block(block::new(capacity), 0)
+            match block::new(capacity) {
+                Ok(ptr) => CowString::from_block(ptr, 0),
+                Err(fail) => fail.raise(),
+            }
         }
+    }
+
+    /// Takes the bytes of `vec` as text if they are UTF-8, as `String::from_utf8` does (the
+    /// bytes are copied: inline up to 15, else into one block of exactly their length).
+    ///
+    /// # Errors
+    ///
+    /// When `vec` is not UTF-8: a [`FromUtf8Error`] that gives the bytes back and says where
+    /// the first bad sequence is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// assert_eq!(CowString::from_utf8(b"cow".to_vec()).unwrap(), "cow");
+    /// let error = CowString::from_utf8(vec![b'a', 0xff]).unwrap_err();
+    /// assert_eq!(error.utf8_error().valid_up_to(), 1);
+    /// assert_eq!(error.into_bytes(), [b'a', 0xff]);
+    /// ```
+    pub fn from_utf8(vec: Vec<u8>) -> Result<CowString, FromUtf8Error> {
+        match core::str::from_utf8(&vec) {
+            Ok(text) => Ok(CowString::from(text)),
+            Err(error) => Err(FromUtf8Error { bytes: vec, error }),
+        }
+    }
+
+    /// The bytes as text, each invalid sequence replaced by U+FFFD (`�`), as
+    /// `String::from_utf8_lossy` does; returns a `CowString` (inline when short) rather than a
+    /// `Cow<str>`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// assert_eq!(CowString::from_utf8_lossy(b"a\xffb"), "a\u{FFFD}b");
+    /// ```
+    pub fn from_utf8_lossy(bytes: &[u8]) -> CowString {
+        let mut text = CowString::with_capacity(bytes.len());
+        for chunk in bytes.utf8_chunks() {
+            text.push_str(chunk.valid());
+            if !chunk.invalid().is_empty() {
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+        text
+    }
+
+    /// Takes the bytes of `vec` as text without checking that they are UTF-8.
+    ///
+    /// # Safety
+    ///
+    /// `vec` must be UTF-8, as for `String::from_utf8_unchecked`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// // SAFETY: the bytes are ASCII.
+    /// let s = unsafe { cowkit::CowString::from_utf8_unchecked(b"cow".to_vec()) };
+    /// assert_eq!(s, "cow");
+    /// ```
+    pub unsafe fn from_utf8_unchecked(vec: Vec<u8>) -> CowString {
+        // SAFETY: UTF-8 by the caller's contract.
+        CowString::from(unsafe { core::str::from_utf8_unchecked(&vec) })
+    }
+
+    /// Decodes UTF-16 text, as `String::from_utf16` does.
+    ///
+    /// # Errors
+    ///
+    /// A [`FromUtf16Error`] when `v` holds a lone surrogate.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// let music = [0xD834, 0xDD1E, 0x006d, 0x0075, 0x0073, 0x0069, 0x0063];
+    /// assert_eq!(CowString::from_utf16(&music).unwrap(), "𝄞music");
+    /// assert!(CowString::from_utf16(&[0xD834, 0x006d]).is_err());
+    /// ```
+    pub fn from_utf16(v: &[u16]) -> Result<CowString, FromUtf16Error> {
+        let mut text = CowString::with_capacity(v.len());
+        for unit in char::decode_utf16(v.iter().copied()) {
+            text.push(unit.map_err(|_| FromUtf16Error(()))?);
+        }
+        Ok(text)
+    }
+
+    /// Decodes UTF-16 text, each lone surrogate replaced by U+FFFD (`�`), as
+    /// `String::from_utf16_lossy` does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// assert_eq!(CowString::from_utf16_lossy(&[0x0061, 0xD834]), "a\u{FFFD}");
+    /// ```
+    pub fn from_utf16_lossy(v: &[u16]) -> CowString {
+        let mut text = CowString::with_capacity(v.len());
+        text.extend(
+            char::decode_utf16(v.iter().copied())
+                .map(|unit| unit.unwrap_or(char::REPLACEMENT_CHARACTER)),
+        );
+        text
     }
 
     /// A heap handle owning one count of `ptr`, with `len` bytes of text.
@@ -451,39 +612,58 @@ impl CowString {
     }
 
     /// [`writable`](Self::writable) when the text must move: from inline to heap, out of a
-    /// shared block, or to a bigger block.
+    /// shared block, or to a bigger block. An in-place edit of a shared text (`additional ==
+    /// 0`) copies it to its exact size; an append gets room to grow.
     #[cold]
     #[inline(never)]
     fn writable_slow(&mut self, additional: usize) -> (*mut u8, usize) {
+        match self.make_room(additional, additional == 0) {
+            Ok(room) => room,
+            Err(fail) => fail.raise(),
+        }
+    }
+
+    /// Makes the text private with room for `additional` more bytes, as
+    /// [`writable`](Self::writable) does, and reports a failure instead of panicking. A new
+    /// block gets exactly the room asked for when `exact`, else room to grow (twice the
+    /// length). On failure `self` is unchanged.
+    fn make_room(&mut self, additional: usize, exact: bool) -> Result<(*mut u8, usize), AllocFail> {
         let (src, len) = self.raw_parts();
         let needed = match len.checked_add(additional) {
             Some(n) if n <= MAX_CAP => n,
-            _ => capacity_overflow(),
+            _ => return Err(AllocFail::CapacityOverflow),
         };
         if self.tag == Tag::Heap && self.header().count.is_unique() {
-            // Unique but too small: grow in place (realloc), doubling for amortized appends.
-            let capacity = needed
-                .max(self.header().capacity.saturating_mul(2))
-                .min(MAX_CAP);
-            // SAFETY: the block is live and unique (checked just above, through `&mut self`),
-            // and `capacity >= needed >= len`.
-            let ptr = unsafe { block::grow(self.heap_ptr(), capacity) };
-            self.set_heap(ptr, len);
-            return (block::data(ptr), len);
+            let capacity = self.header().capacity;
+            if capacity < needed {
+                // Unique but too small: grow in place (realloc), doubling for amortized appends.
+                let capacity = if exact {
+                    needed
+                } else {
+                    needed.max(capacity.saturating_mul(2)).min(MAX_CAP)
+                };
+                // SAFETY: the block is live and unique (checked just above, through
+                // `&mut self`), and `capacity >= needed >= len`.
+                let ptr = unsafe { block::grow(self.heap_ptr(), capacity) }?;
+                self.set_heap(ptr, len);
+            }
+            return Ok((block::data(self.heap_ptr()), len));
+        }
+        if self.tag != Tag::Heap && needed <= INLINE_CAP {
+            return Ok((self.data.as_mut_ptr().cast::<u8>(), len));
         }
         // Inline and too long, or shared: copy the text into a private home. Moving out of a
         // shared block to a short enough text goes inline.
         let mut private = CowString::new();
         if needed > INLINE_CAP {
-            // Appending: room to grow; a write in place (`additional == 0`): the exact size.
-            let capacity = if additional == 0 {
+            let capacity = if exact {
                 needed
             } else {
                 needed
                     .max(len.saturating_mul(2))
                     .clamp(MIN_HEAP_CAP, MAX_CAP)
             };
-            private.set_heap(block::new(capacity), 0);
+            private.set_heap(block::new(capacity)?, 0);
         }
         let dst = private.data_ptr_mut();
         // SAFETY: `src..src+len` is our text; `dst` has room for at least `len` bytes (it was
@@ -492,7 +672,21 @@ impl CowString {
         private.set_len(len);
         // Dropping the old handle here releases our count of a shared block.
         *self = private;
-        (self.data_ptr_mut(), len)
+        Ok((self.data_ptr_mut(), len))
+    }
+
+    /// [`make_room`](Self::make_room) for the `try_reserve` methods, with std's error.
+    fn try_make_room(&mut self, additional: usize, exact: bool) -> Result<(), TryReserveError> {
+        loop {
+            match self.make_room(additional, exact) {
+                Ok(_) => return Ok(()),
+                Err(fail) => {
+                    if let Some(error) = std_reserve_error(fail) {
+                        return Err(error);
+                    }
+                }
+            }
+        }
     }
 
     /// The first byte of the text, for writing: only for a private text.
@@ -567,6 +761,64 @@ impl CowString {
         self.writable(additional);
     }
 
+    /// Makes the text private (unshares it) with room for exactly `additional` more bytes if
+    /// it must move, where [`reserve`](Self::reserve) leaves room to grow.
+    ///
+    /// # Panics
+    ///
+    /// When the new length would exceed the maximum ("capacity overflow").
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("a text longer than fifteen bytes");
+    /// s.reserve_exact(10);
+    /// assert_eq!(s.capacity(), s.len() + 10);
+    /// ```
+    pub fn reserve_exact(&mut self, additional: usize) {
+        if let Err(fail) = self.make_room(additional, true) {
+            fail.raise();
+        }
+    }
+
+    /// [`reserve`](Self::reserve), reporting a failure instead of panicking or aborting: a
+    /// length past the maximum, or an allocator that has no memory. On error the text is
+    /// unchanged.
+    ///
+    /// # Errors
+    ///
+    /// std's [`TryReserveError`], as `String::try_reserve` returns it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("text");
+    /// assert!(s.try_reserve(100).is_ok() && s.capacity() >= 104);
+    /// assert!(s.try_reserve(usize::MAX).is_err());
+    /// assert_eq!(s, "text");
+    /// ```
+    pub fn try_reserve(&mut self, additional: usize) -> Result<(), TryReserveError> {
+        self.try_make_room(additional, false)
+    }
+
+    /// [`reserve_exact`](Self::reserve_exact), reporting a failure instead of panicking or
+    /// aborting. On error the text is unchanged.
+    ///
+    /// # Errors
+    ///
+    /// std's [`TryReserveError`], as `String::try_reserve_exact` returns it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("text");
+    /// assert!(s.try_reserve_exact(100).is_ok() && s.capacity() == 104);
+    /// assert!(s.try_reserve_exact(usize::MAX).is_err());
+    /// ```
+    pub fn try_reserve_exact(&mut self, additional: usize) -> Result<(), TryReserveError> {
+        self.try_make_room(additional, true)
+    }
+
     /// Releases spare room: a text of up to 15 bytes moves inline; a private heap block shrinks
     /// to the length. A shared block is left as it is (the other handles still use it).
     ///
@@ -579,16 +831,37 @@ impl CowString {
     /// assert!(s.is_inline());
     /// ```
     pub fn shrink_to_fit(&mut self) {
+        self.shrink_to(0);
+    }
+
+    /// Releases spare room down to `min_capacity` or the length, whichever is larger, as
+    /// `String::shrink_to`: a text that then fits moves inline; a private heap block shrinks.
+    /// A shared block, or one already at most that big, is left as it is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::with_capacity(100);
+    /// s.push_str("a text longer than fifteen bytes");
+    /// s.shrink_to(40);
+    /// assert_eq!(s.capacity(), 40);
+    /// s.shrink_to(0);
+    /// assert_eq!(s.capacity(), s.len());
+    /// ```
+    pub fn shrink_to(&mut self, min_capacity: usize) {
         if self.tag != Tag::Heap {
             return;
         }
         let len = self.heap_len();
-        if len <= INLINE_CAP {
+        let capacity = len.max(min_capacity);
+        if capacity <= INLINE_CAP {
             *self = CowString::from(self.as_str());
-        } else if self.header().count.is_unique() && self.header().capacity > len {
-            // SAFETY: live, unique (checked through `&mut self`), and `len <= len`.
-            let ptr = unsafe { block::grow(self.heap_ptr(), len) };
-            self.set_heap(ptr, len);
+        } else if self.header().count.is_unique() && self.header().capacity > capacity {
+            // SAFETY: live, unique (checked through `&mut self`), and `capacity >= len`.
+            // Shrinking cannot overflow; should the allocator fail, the block stays as it is.
+            if let Ok(ptr) = unsafe { block::grow(self.heap_ptr(), capacity) } {
+                self.set_heap(ptr, len);
+            }
         }
     }
 
@@ -832,7 +1105,7 @@ impl CowString {
     /// # Panics
     ///
     /// When the range is out of order or out of bounds, or either end is not on a `char`
-    /// boundary, as `String::replace_range`.
+    /// boundary, as `String::replace_range`, with its messages.
     ///
     /// # Examples
     ///
@@ -843,15 +1116,22 @@ impl CowString {
     /// assert_eq!(s, "copy-on-write");
     /// ```
     pub fn replace_range<R: RangeBounds<usize>>(&mut self, range: R, replace_with: &str) {
-        let (start, end) = self.char_range(range);
-        let (new, removed) = (replace_with.len(), end - start);
+        let Range { start, end } = self.char_range(range, REPLACE_RANGE_BOUNDARY);
+        self.splice(start, end, replace_with.as_bytes());
+    }
+
+    /// Replaces bytes `start..end`, both on char boundaries the caller checked, with `bytes`,
+    /// which are UTF-8 and not in our buffer.
+    fn splice(&mut self, start: usize, end: usize, bytes: &[u8]) {
+        let (new, removed) = (bytes.len(), end - start);
         let (dst, len) = self.writable(new.saturating_sub(removed));
+        debug_assert!(start <= end && end <= len);
         // SAFETY: room for `len - removed + new` bytes; the tail `end..len` moves to
-        // `start + new` (overlap allowed), then `replace_with` (not in our private buffer, see
+        // `start + new` (overlap allowed), then `bytes` (not in our private buffer, see
         // `push_bytes`) fills `start..start + new`.
         unsafe {
             ptr::copy(dst.add(end), dst.add(start + new), len - end);
-            ptr::copy_nonoverlapping(replace_with.as_ptr(), dst.add(start), new);
+            ptr::copy_nonoverlapping(bytes.as_ptr(), dst.add(start), new);
         }
         self.set_len(len - removed + new);
     }
@@ -880,15 +1160,16 @@ impl CowString {
         tail
     }
 
-    /// Removes the byte range `range` and returns its `char`s.
+    /// Removes the byte range `range` and returns its `char`s, front to back.
     ///
-    /// The range is removed at once, when `drain` is called; the iterator owns the removed
-    /// text, so dropping or leaking it early changes nothing.
+    /// As with `String::drain`, the text is unshared first (one copy when shared) and the
+    /// range is removed when the [`Drain`] is dropped, whether or not it was run to the end; a
+    /// `Drain` that is leaked (`mem::forget`) removes nothing.
     ///
     /// # Panics
     ///
     /// When the range is out of order or out of bounds, or either end is not on a `char`
-    /// boundary, as `String::drain`.
+    /// boundary, as `String::drain`, with its messages.
     ///
     /// # Examples
     ///
@@ -897,37 +1178,80 @@ impl CowString {
     /// let removed: String = s.drain(4..7).collect();
     /// assert_eq!(removed, "-on");
     /// assert_eq!(s, "copy-write");
+    /// s.drain(..5); // no `must_use` warning, as with `String::drain`
+    /// assert_eq!(s, "write");
     /// ```
-    pub fn drain<R: RangeBounds<usize>>(
-        &mut self,
-        range: R,
-    ) -> impl DoubleEndedIterator<Item = char> + FusedIterator + fmt::Debug + Clone + use<R> {
-        let (start, end) = self.char_range(range);
-        let text = CowString::from(&self[start..end]);
-        self.replace_range(start..end, "");
-        let back = text.len();
+    pub fn drain<R: RangeBounds<usize>>(&mut self, range: R) -> Drain<'_> {
+        let Range { start, end } = self.char_range(range, DRAIN_BOUNDARY);
+        let string: *mut CowString = self;
+        if start == end {
+            // Nothing to remove: the text is not unshared, and `Drop` does nothing.
+            return Drain {
+                string,
+                start,
+                end,
+                chars: "".chars(),
+            };
+        }
+        // SAFETY: `string` is `self`, borrowed mutably for the `Drain`'s lifetime.
+        let (base, _) = unsafe { (*string).writable(0) };
+        // SAFETY: `start..end` is within the private text, on char boundaries, so UTF-8; it
+        // stays in place and unwritten while the `Drain` lives: the `Drain` holds the only
+        // borrow of `self` (so the handle, and inline text in it, cannot move, and nothing
+        // else writes), and touches the text again only in its `Drop`.
+        let removed = unsafe {
+            core::str::from_utf8_unchecked(core::slice::from_raw_parts(
+                base.add(start),
+                end - start,
+            ))
+        };
         Drain {
-            text,
-            front: 0,
-            back,
+            string,
+            start,
+            end,
+            chars: removed.chars(),
         }
     }
 
+    /// Appends a copy of the byte range `src` of the text to its end.
+    ///
+    /// # Panics
+    ///
+    /// When the range is out of order or out of bounds, or either end is not on a `char`
+    /// boundary, as `String::extend_from_within`, with its messages.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("copy-on-");
+    /// s.extend_from_within(..4);
+    /// assert_eq!(s, "copy-on-copy");
+    /// ```
+    pub fn extend_from_within<R: RangeBounds<usize>>(&mut self, src: R) {
+        let Range { start, end } = self.char_range(src, DRAIN_BOUNDARY);
+        let (dst, len) = self.writable(end - start);
+        // SAFETY: room for `end - start` more bytes after `len`; the source `start..end` lies
+        // within `0..len` of the same private buffer, so the two do not overlap; whole chars.
+        unsafe { ptr::copy_nonoverlapping(dst.add(start), dst.add(len), end - start) };
+        self.set_len(len + end - start);
+    }
+
     /// Resolves `range` against the text, panicking where `String`'s range methods panic: the
-    /// bounds as `slice::range` checks them (with std's messages), then an end that is not a
-    /// char boundary.
+    /// bounds as `slice::range` checks them (with std's messages), then a start and an end
+    /// that are not char boundaries, with the `boundary` messages of the method.
     #[track_caller]
-    fn char_range<R: RangeBounds<usize>>(&self, range: R) -> (usize, usize) {
-        let Range { start, end } = slice_range(range, self.len());
-        assert!(
-            self.is_char_boundary(start),
-            "assertion failed: self.is_char_boundary(start)"
-        );
-        assert!(
-            self.is_char_boundary(end),
-            "assertion failed: self.is_char_boundary(end)"
-        );
-        (start, end)
+    fn char_range<R: RangeBounds<usize>>(
+        &self,
+        range: R,
+        boundary: [&'static str; 2],
+    ) -> Range<usize> {
+        let range = slice_range(range, self.len());
+        for (at, message) in [range.start, range.end].into_iter().zip(boundary) {
+            if !self.is_char_boundary(at) {
+                panic!("{message}");
+            }
+        }
+        range
     }
 
     /// Converts ASCII letters to upper case in place (unsharing the text first).
@@ -983,6 +1307,44 @@ impl CowString {
     /// ```
     pub fn into_string(self) -> String {
         String::from(self.as_str())
+    }
+
+    /// The text as a `Box<str>` (one copy, of exactly the length).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = cowkit::CowString::from("text");
+    /// assert_eq!(&*s.into_boxed_str(), "text");
+    /// ```
+    pub fn into_boxed_str(self) -> Box<str> {
+        Box::from(self.as_str())
+    }
+
+    /// The text's bytes as a `Vec<u8>` (one copy).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = cowkit::CowString::from("text");
+    /// assert_eq!(s.into_bytes(), b"text");
+    /// ```
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.as_bytes().to_vec()
+    }
+
+    /// Leaks a copy of the text and returns it as `&mut str` for the rest of the program, as
+    /// `String::leak` does (the copy is a `Box<str>` of exactly the length).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s: &'static mut str = cowkit::CowString::from("forever").leak();
+    /// s.make_ascii_uppercase();
+    /// assert_eq!(s, "FOREVER");
+    /// ```
+    pub fn leak<'a>(self) -> &'a mut str {
+        Box::leak(self.into_boxed_str())
     }
 
     /// `true` when the text lives inside the handle (up to 15 bytes, no allocation).
@@ -1122,6 +1484,15 @@ impl Deref for CowString {
     #[inline]
     fn deref(&self) -> &str {
         self.as_str()
+    }
+}
+
+/// `&mut *s` (and every `&mut str` method called on `s`) unshares the text first, as
+/// [`as_mut_str`](CowString::as_mut_str) does.
+impl DerefMut for CowString {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut str {
+        self.as_mut_str()
     }
 }
 
@@ -1370,74 +1741,276 @@ impl AddAssign<&str> for CowString {
     }
 }
 
-impl AddAssign<char> for CowString {
+/// `s[range]` reads in place, for every index `str` takes (`Range`, `(Bound, Bound)`, …).
+impl<I: SliceIndex<str>> Index<I> for CowString {
+    type Output = I::Output;
+
     #[inline]
-    fn add_assign(&mut self, rhs: char) {
-        self.push(rhs);
+    fn index(&self, index: I) -> &I::Output {
+        self.as_str().index(index)
     }
 }
 
-/// `s[range]` reads in place; `&mut s[range]` unshares the text first.
-macro_rules! impl_index {
-    ($($range:ty),*) => {$(
-        impl Index<$range> for CowString {
-            type Output = str;
+/// `&mut s[range]` unshares the text first (one copy when shared), then indexes the private
+/// text.
+impl<I: SliceIndex<str>> IndexMut<I> for CowString {
+    #[inline]
+    fn index_mut(&mut self, index: I) -> &mut I::Output {
+        self.as_mut_str().index_mut(index)
+    }
+}
 
-            #[inline]
-            fn index(&self, range: $range) -> &str {
-                &self.as_str()[range]
-            }
+/// The iterator of [`CowString::drain`]: the removed `char`s, front to back.
+///
+/// Like `std::string::Drain`, it borrows the string mutably, and removes the range from it
+/// when dropped.
+///
+/// # Examples
+///
+/// ```
+/// use cowkit::{CowString, string::Drain};
+/// let mut s = CowString::from("αβγ");
+/// let mut d: Drain<'_> = s.drain(..4);
+/// assert_eq!(d.next_back(), Some('β'));
+/// assert_eq!(d.as_str(), "α");
+/// drop(d);
+/// assert_eq!(s, "γ");
+/// ```
+pub struct Drain<'a> {
+    /// The string, mutably borrowed for `'a`; its text is private (inline or unshared) unless
+    /// `start == end`.
+    string: *mut CowString,
+    /// The removed byte range, on char boundaries.
+    start: usize,
+    end: usize,
+    /// The part of the removed text not yet yielded.
+    chars: core::str::Chars<'a>,
+}
+
+// SAFETY: a `Drain` stands for the `&'a mut CowString` it was made from (which is `Send` and
+// `Sync`, as `CowString` is) and a `Chars` into its private text; nothing else reaches them.
+unsafe impl Send for Drain<'_> {}
+// SAFETY: `&Drain` only reads the not-yet-yielded text; see `Send`.
+unsafe impl Sync for Drain<'_> {}
+
+impl Drain<'_> {
+    /// The removed text not yet yielded.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("abc");
+    /// let mut d = s.drain(..);
+    /// d.next();
+    /// assert_eq!(d.as_str(), "bc");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        self.chars.as_str()
+    }
+}
+
+impl Drop for Drain<'_> {
+    fn drop(&mut self) {
+        if self.start != self.end {
+            // SAFETY: the `Drain` holds the only borrow of the string (`'a`), and `chars` is
+            // not used again; `start..end` was checked by `drain` and the text has not changed
+            // since (nothing else could reach it).
+            unsafe { (*self.string).splice(self.start, self.end, &[]) };
         }
-        impl IndexMut<$range> for CowString {
-            /// Unshares the text (one copy when shared), then indexes the private text.
+    }
+}
+
+impl fmt::Debug for Drain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Drain").field(&self.as_str()).finish()
+    }
+}
+
+impl AsRef<str> for Drain<'_> {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<[u8]> for Drain<'_> {
+    fn as_ref(&self) -> &[u8] {
+        self.as_str().as_bytes()
+    }
+}
+
+impl Iterator for Drain<'_> {
+    type Item = char;
+
+    #[inline]
+    fn next(&mut self) -> Option<char> {
+        self.chars.next()
+    }
+
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.chars.size_hint()
+    }
+
+    #[inline]
+    fn last(mut self) -> Option<char> {
+        self.next_back()
+    }
+}
+
+impl DoubleEndedIterator for Drain<'_> {
+    #[inline]
+    fn next_back(&mut self) -> Option<char> {
+        self.chars.next_back()
+    }
+}
+
+impl FusedIterator for Drain<'_> {}
+
+/// The error of [`CowString::from_utf8`]: the bytes were not UTF-8. Gives the bytes back, as
+/// `std::string::FromUtf8Error` does.
+///
+/// # Examples
+///
+/// ```
+/// let error = cowkit::CowString::from_utf8(vec![0xf0, 0x9f]).unwrap_err();
+/// assert_eq!(error.as_bytes(), [0xf0, 0x9f]);
+/// assert_eq!(error.utf8_error().error_len(), None); // cut short, not invalid
+/// assert_eq!(
+///     error.to_string(),
+///     "incomplete utf-8 byte sequence from index 0"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FromUtf8Error {
+    bytes: Vec<u8>,
+    error: core::str::Utf8Error,
+}
+
+impl FromUtf8Error {
+    /// The bytes that were to become the string.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The bytes that were to become the string, given back.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    /// Where the first invalid sequence is, as `str::from_utf8` reports it.
+    pub fn utf8_error(&self) -> core::str::Utf8Error {
+        self.error
+    }
+}
+
+impl fmt::Display for FromUtf8Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl core::error::Error for FromUtf8Error {}
+
+/// The error of [`CowString::from_utf16`]: the text held a lone surrogate.
+///
+/// # Examples
+///
+/// ```
+/// let error = cowkit::CowString::from_utf16(&[0xD800]).unwrap_err();
+/// assert_eq!(error.to_string(), "invalid utf-16: lone surrogate found");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FromUtf16Error(());
+
+impl fmt::Display for FromUtf16Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid utf-16: lone surrogate found")
+    }
+}
+
+impl core::error::Error for FromUtf16Error {}
+
+/// Formats a value into a [`CowString`], as [`ToString`](alloc::string::ToString) does into a
+/// `String`: implemented for every [`Display`](fmt::Display) type. Results of up to 15 bytes
+/// stay inline.
+///
+/// # Examples
+///
+/// ```
+/// use cowkit::{CowString, ToCowString};
+/// let s: CowString = 42.to_cow_string();
+/// assert_eq!(s, "42");
+/// assert!(s.is_inline());
+/// ```
+pub trait ToCowString {
+    /// The value, formatted with `Display`.
+    fn to_cow_string(&self) -> CowString;
+}
+
+impl<T: fmt::Display + ?Sized> ToCowString for T {
+    #[inline]
+    fn to_cow_string(&self) -> CowString {
+        CowString::from_fmt(format_args!("{self}"))
+    }
+}
+
+/// `From<CowString>` for each owned string form std converts a `String` into; each copies the
+/// text once, as the std conversion from `&str` does.
+macro_rules! impl_into {
+    ($($(#[$attr:meta])* $target:ty => |$s:ident| $convert:expr),* $(,)?) => {$(
+        $(#[$attr])*
+        impl From<CowString> for $target {
             #[inline]
-            fn index_mut(&mut self, range: $range) -> &mut str {
-                &mut self.as_mut_str()[range]
+            fn from($s: CowString) -> Self {
+                $convert
             }
         }
     )*};
 }
 
-impl_index!(
-    Range<usize>,
-    RangeFrom<usize>,
-    RangeTo<usize>,
-    RangeFull,
-    RangeInclusive<usize>,
-    RangeToInclusive<usize>
-);
-
-/// The `char`s removed by [`CowString::drain`], front to back.
-#[derive(Clone, Debug)]
-struct Drain {
-    /// The removed text.
-    text: CowString,
-    /// Char boundaries: `front..back` is what the iterator has not yet yielded.
-    front: usize,
-    back: usize,
+impl_into! {
+    Arc<str> => |s| Arc::from(s.as_str()),
+    Rc<str> => |s| Rc::from(s.as_str()),
+    Box<str> => |s| s.into_boxed_str(),
+    Vec<u8> => |s| s.into_bytes(),
+    Cow<'_, str> => |s| Cow::Owned(s.into_string()),
+    Box<dyn core::error::Error> => |s| Box::from(s.into_string()),
+    Box<dyn core::error::Error + Send + Sync> => |s| Box::from(s.into_string()),
+    #[cfg(feature = "std")]
+    std::ffi::OsString => |s| std::ffi::OsString::from(s.as_str()),
+    #[cfg(feature = "std")]
+    std::path::PathBuf => |s| std::path::PathBuf::from(s.as_str()),
 }
 
-impl Iterator for Drain {
-    type Item = char;
-
-    fn next(&mut self) -> Option<char> {
-        let ch = self.text[self.front..self.back].chars().next()?;
-        self.front += ch.len_utf8();
-        Some(ch)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let bytes = self.back - self.front;
-        (bytes.div_ceil(4), Some(bytes))
+impl From<&CowString> for String {
+    fn from(text: &CowString) -> Self {
+        String::from(text.as_str())
     }
 }
 
-impl DoubleEndedIterator for Drain {
-    fn next_back(&mut self) -> Option<char> {
-        let ch = self.text[self.front..self.back].chars().next_back()?;
-        self.back -= ch.len_utf8();
-        Some(ch)
+impl From<&CowString> for CowString {
+    /// A clone, as `From<&String> for String` is.
+    fn from(text: &CowString) -> Self {
+        text.clone()
     }
 }
 
-impl FusedIterator for Drain {}
+impl FromIterator<CowString> for String {
+    fn from_iter<I: IntoIterator<Item = CowString>>(iter: I) -> Self {
+        let mut text = String::new();
+        text.extend(iter);
+        text
+    }
+}
+
+impl Extend<CowString> for String {
+    fn extend<I: IntoIterator<Item = CowString>>(&mut self, iter: I) {
+        iter.into_iter().for_each(|s| self.push_str(&s));
+    }
+}
+
+impl<'a> FromIterator<CowString> for Cow<'a, str> {
+    fn from_iter<I: IntoIterator<Item = CowString>>(iter: I) -> Self {
+        Cow::Owned(String::from_iter(iter))
+    }
+}

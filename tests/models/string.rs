@@ -46,6 +46,13 @@ pub enum StringOp {
     AddAssign(u8, String),
     /// `s.extend(chars)`.
     ExtendChars(u8, Vec<char>),
+    ExtendFromWithin(u8, u16, u16),
+    ReserveExact(u8, u16),
+    ShrinkTo(u8, u16),
+    /// `s.drain(a..b)`, `n` chars taken from the front and `n` from the back, then dropped.
+    DrainPart(u8, u16, u16, u8),
+    /// `s.split_at_mut(x).0.make_ascii_uppercase()`, through `DerefMut`.
+    SplitAtMutUpper(u8, u16),
 }
 
 /// Handles under test, each with its `String` model.
@@ -234,6 +241,52 @@ impl StringModel {
                 m.extend(cs.iter().copied());
                 (false, false)
             }
+            StringOp::ExtendFromWithin(_, a, b) => {
+                let (a, b) = (at(*a, len), at(*b, len));
+                (
+                    panics(|| s.extend_from_within(a..b)),
+                    panics(|| m.extend_from_within(a..b)),
+                )
+            }
+            StringOp::ReserveExact(_, x) => {
+                let x = usize::from(*x);
+                s.reserve_exact(x);
+                m.reserve_exact(x);
+                assert!(s.capacity() >= s.len() + x);
+                assert!(s.is_unique(), "reserve_exact leaves the text private");
+                (false, false)
+            }
+            StringOp::ShrinkTo(_, x) => {
+                let x = usize::from(*x);
+                let before = s.capacity();
+                s.shrink_to(x);
+                m.shrink_to(x);
+                assert!(s.capacity() >= s.len().max(x.min(before)));
+                assert!(s.capacity() <= before);
+                (false, false)
+            }
+            StringOp::DrainPart(_, a, b, n) => {
+                let (a, b) = (at(*a, len), at(*b, len));
+                let take = |d: &mut dyn DoubleEndedIterator<Item = char>| {
+                    let front: String = d.take(usize::from(*n)).collect();
+                    let back: String = d.rev().take(usize::from(*n)).collect();
+                    (front, back)
+                };
+                let (mut x, mut y) = (None, None);
+                let r = (
+                    panics(|| x = Some(take(&mut s.drain(a..b)))),
+                    panics(|| y = Some(take(&mut m.drain(a..b)))),
+                );
+                assert_eq!(x, y, "drain({a}..{b}) in part");
+                r
+            }
+            StringOp::SplitAtMutUpper(_, x) => {
+                let x = at(*x, len);
+                (
+                    panics(|| s.split_at_mut(x).0.make_ascii_uppercase()),
+                    panics(|| m.split_at_mut(x).0.make_ascii_uppercase()),
+                )
+            }
         };
         assert_eq!(
             ours, std,
@@ -295,6 +348,11 @@ fn op_handle(op: &StringOp) -> u8 {
         | StringOp::Reserve(h, _)
         | StringOp::ShrinkToFit(h)
         | StringOp::AddAssign(h, _)
-        | StringOp::ExtendChars(h, _) => *h,
+        | StringOp::ExtendChars(h, _)
+        | StringOp::ExtendFromWithin(h, _, _)
+        | StringOp::ReserveExact(h, _)
+        | StringOp::ShrinkTo(h, _)
+        | StringOp::DrainPart(h, _, _, _)
+        | StringOp::SplitAtMutUpper(h, _) => *h,
     }
 }
