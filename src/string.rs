@@ -1,4 +1,4 @@
-//! [`CowString`]: a 16-byte refcounted string with 15 bytes inline, O(1) clone, and writes that
+//! [`CowString`]: a 16-byte refcounted string with 16 bytes inline, O(1) clone, and writes that
 //! copy only when the text is shared; and its companions, as `std::string` has them: the
 //! [`Drain`] iterator, the errors of [`CowString::from_utf8`] and [`CowString::from_utf16`], and
 //! [`ToCowString`]. `CowString` and `ToCowString` are also re-exported at the crate root.
@@ -16,7 +16,6 @@ use core::cmp::Ordering;
 use core::fmt;
 use core::hash::{Hash, Hasher};
 use core::iter::FusedIterator;
-use core::mem::MaybeUninit;
 use core::ops::{Add, AddAssign, Deref, DerefMut, Index, IndexMut, Range, RangeBounds};
 use core::ptr::{self, NonNull};
 use core::slice::SliceIndex;
@@ -25,17 +24,29 @@ use core::str::FromStr;
 use crate::range::slice_range;
 use crate::shared::RefCount;
 
-/// The longest text kept inline, in the handle itself: 16 bytes less the tag byte.
-pub(crate) const INLINE_CAP: usize = 15;
+/// The longest text kept inline, in the handle itself: all 16 bytes. A text of 16 bytes takes
+/// the last byte too: UTF-8 text never ends in a byte of 0xC0 or more, so such a byte can say
+/// that the handle holds something else (see [`LastByte`]).
+pub(crate) const INLINE_CAP: usize = 16;
 
-/// The longest heap text: its length is stored in the 7 bytes beside the pointer (so the tag
-/// byte, the length's eighth byte, is always 0 for a heap string), and an allocation may not
-/// pass `isize::MAX` bytes. 2^56 − 1 bytes is 64 PiB, far beyond any machine.
+/// The last byte of an inline text shorter than 16 bytes is `INLINE_LEN + len`.
+const INLINE_LEN: u8 = 0xC0;
+/// The last byte of a handle on a heap block.
+const HEAP: u8 = 0xD0;
+/// The last byte of a handle on a `'static` text ([`CowString::from_static`]).
+const STATIC: u8 = 0xD1;
+
+/// The longest text a pointer handle (heap or static) can hold: its length is stored in the 7
+/// bytes beside the pointer, below the tag byte; and an allocation may not pass `isize::MAX`
+/// bytes. 2^56 − 1 bytes is 64 PiB, far beyond any machine.
 const MAX_CAP: usize = {
     let by_tag: u64 = (1 << 56) - 1;
     let by_alloc = isize::MAX as u64 - size_of::<Header>() as u64;
     (if by_tag < by_alloc { by_tag } else { by_alloc }) as usize
 };
+
+/// Bits 0..56 of the second word: a pointer handle's length.
+const LEN_MASK: u64 = (1 << 56) - 1;
 
 /// The panics of `String::drain` and `String::extend_from_within` (std 1.95) for a range whose
 /// start or end is not on a char boundary.
@@ -53,54 +64,50 @@ const REPLACE_RANGE_BOUNDARY: [&str; 2] = [
 /// The smallest heap block: the first spill from inline gets room for a few more appends.
 const MIN_HEAP_CAP: usize = 32;
 
-/// The last byte of the handle: which representation is live, and the inline length.
+/// The values the last byte of a handle can hold, one variant per value, so that the compiler
+/// knows 0xD2..=0xFF never occur and uses one of them for `Option<CowString>`'s `None` (which
+/// keeps it at 16 bytes):
 ///
-/// An enum (not a `u8`) so that the compiler knows values 17..=255 never occur and can use
-/// one of them for `Option<CowString>`'s `None`: that keeps `Option<CowString>` at 16 bytes.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// - `0x00..=0xBF`: the last byte of a 16-byte inline text (UTF-8 never ends in 0xC0 or more);
+/// - `0xC0..=0xCF`: an inline text of `0..=15` bytes ([`INLINE_LEN`] + length);
+/// - `0xD0`: a heap handle ([`HEAP`]); `0xD1`: a static handle ([`STATIC`]).
+///
+/// The code reads this byte as the top byte of the handle's second word, the way it was stored
+/// (see [`CowString::tag`]); the variants exist only for the niche.
+#[allow(dead_code)] // made by `transmute` from checked bytes, never named
+#[allow(clippy::upper_case_acronyms)] // hexadecimal, not acronyms
+#[rustfmt::skip]
+#[derive(Clone, Copy)]
 #[repr(u8)]
-enum Tag {
-    /// Heap: bytes 0..8 hold the block pointer, bytes 8..16 the length (little-endian, and
-    /// below 2^56, so this byte, its top byte, is 0).
-    Heap = 0,
-    // Inline: the text is bytes 0..n; the tag is n + 1.
-    Len0 = 1,
-    Len1,
-    Len2,
-    Len3,
-    Len4,
-    Len5,
-    Len6,
-    Len7,
-    Len8,
-    Len9,
-    Len10,
-    Len11,
-    Len12,
-    Len13,
-    Len14,
-    Len15,
+enum LastByte {
+    X00 = 0, X01, X02, X03, X04, X05, X06, X07, X08, X09, X0A, X0B,
+    X0C, X0D, X0E, X0F, X10, X11, X12, X13, X14, X15, X16, X17,
+    X18, X19, X1A, X1B, X1C, X1D, X1E, X1F, X20, X21, X22, X23,
+    X24, X25, X26, X27, X28, X29, X2A, X2B, X2C, X2D, X2E, X2F,
+    X30, X31, X32, X33, X34, X35, X36, X37, X38, X39, X3A, X3B,
+    X3C, X3D, X3E, X3F, X40, X41, X42, X43, X44, X45, X46, X47,
+    X48, X49, X4A, X4B, X4C, X4D, X4E, X4F, X50, X51, X52, X53,
+    X54, X55, X56, X57, X58, X59, X5A, X5B, X5C, X5D, X5E, X5F,
+    X60, X61, X62, X63, X64, X65, X66, X67, X68, X69, X6A, X6B,
+    X6C, X6D, X6E, X6F, X70, X71, X72, X73, X74, X75, X76, X77,
+    X78, X79, X7A, X7B, X7C, X7D, X7E, X7F, X80, X81, X82, X83,
+    X84, X85, X86, X87, X88, X89, X8A, X8B, X8C, X8D, X8E, X8F,
+    X90, X91, X92, X93, X94, X95, X96, X97, X98, X99, X9A, X9B,
+    X9C, X9D, X9E, X9F, XA0, XA1, XA2, XA3, XA4, XA5, XA6, XA7,
+    XA8, XA9, XAA, XAB, XAC, XAD, XAE, XAF, XB0, XB1, XB2, XB3,
+    XB4, XB5, XB6, XB7, XB8, XB9, XBA, XBB, XBC, XBD, XBE, XBF,
+    XC0, XC1, XC2, XC3, XC4, XC5, XC6, XC7, XC8, XC9, XCA, XCB,
+    XCC, XCD, XCE, XCF, XD0, XD1,
 }
 
-/// `INLINE_TAGS[n]` is the tag of an inline text of `n` bytes.
-const INLINE_TAGS: [Tag; INLINE_CAP + 1] = [
-    Tag::Len0,
-    Tag::Len1,
-    Tag::Len2,
-    Tag::Len3,
-    Tag::Len4,
-    Tag::Len5,
-    Tag::Len6,
-    Tag::Len7,
-    Tag::Len8,
-    Tag::Len9,
-    Tag::Len10,
-    Tag::Len11,
-    Tag::Len12,
-    Tag::Len13,
-    Tag::Len14,
-    Tag::Len15,
-];
+impl LastByte {
+    /// The variant for `byte`.
+    const fn new(byte: u8) -> LastByte {
+        assert!(byte <= STATIC, "not a valid last byte");
+        // SAFETY: `LastByte` is `repr(u8)` with one variant for each value in `0..=STATIC`.
+        unsafe { core::mem::transmute::<u8, LastByte>(byte) }
+    }
+}
 
 /// The start of a heap block; `capacity` bytes of text follow it in the same allocation.
 #[repr(C)]
@@ -232,11 +239,13 @@ fn capacity_overflow() -> ! {
     panic!("capacity overflow");
 }
 
-/// A refcounted string: 16 bytes, up to 15 bytes inline, O(1) clone, copy-on-write.
+/// A refcounted string: 16 bytes, up to 16 bytes inline, O(1) clone, copy-on-write.
 ///
-/// `CowString` reads like a `&str` (it derefs to `str`) and writes like a `String`. Cloning
-/// never copies the text: a short text (up to 15 bytes) lives inside the handle itself, and a
-/// longer one lives in a heap block that clones share through a reference count. A write
+/// `CowString` reads like a `&str` (it derefs to `str`) and writes like a `String`, as a
+/// drop-in: it has `String`'s stable API, with its panics. Cloning never copies the text: a
+/// short text (up to 16 bytes) lives inside the handle itself, a longer one lives in a heap
+/// block that clones share through a reference count, and a constant made with
+/// [`from_static`](Self::from_static) points at its `'static` text without a count. A write
 /// first makes the text unique: in place when no other handle shares it, else with one copy
 /// into a new block that has room to grow, so a run of appends after a clone stays amortized
 /// O(1).
@@ -244,20 +253,26 @@ fn capacity_overflow() -> ! {
 /// # Memory layout
 ///
 /// ```text
-///  inline (≤ 15 bytes):  ┌──────────────────────────────────────────┬─────────┐
-///                        │ text bytes 0..15                          │ len + 1 │
+///  inline, 16 bytes:     ┌────────────────────────────────────────────────────┐
+///                        │ text bytes 0..16 (UTF-8 never ends in a byte ≥ 0xC0)│
+///                        └────────────────────────────────────────────────────┘
+///  inline, n < 16 bytes: ┌──────────────────────────────────────────┬─────────┐
+///                        │ text bytes 0..n, then unused bytes       │ 0xC0 + n│
 ///                        └──────────────────────────────────────────┴─────────┘
 ///  heap:                 ┌────────────────────┬─────────────────────┬─────────┐
-///                        │ block pointer      │ len (7 bytes, LE)   │ 0       │
+///                        │ text pointer       │ len (7 bytes, LE)   │ 0xD0    │
 ///                        └─────────┬──────────┴─────────────────────┴─────────┘
 ///                                  ▼
-///            ┌──────────────┬─────────────────┬──────────────────────────────┐
+///            ┌───────────────┬────────────────┬──────────────────────────────┐
 ///            │ count (atomic)│ capacity       │ text bytes …                 │
-///            └──────────────┴─────────────────┴──────────────────────────────┘
+///            └───────────────┴────────────────┴──────────────────────────────┘
+///  static:               ┌────────────────────┬─────────────────────┬─────────┐
+///                        │ 'static text ptr   │ len (7 bytes, LE)   │ 0xD1    │
+///                        └────────────────────┴─────────────────────┴─────────┘
 /// ```
 ///
 /// `size_of::<CowString>() == 16`, and `size_of::<Option<CowString>>() == 16` too: the last
-/// byte never takes values above 16, and `None` uses one of them.
+/// byte never takes values above 0xD1, and `None` uses one of them.
 ///
 /// # Costs
 ///
@@ -324,14 +339,26 @@ fn capacity_overflow() -> ! {
 /// ```
 #[repr(C, align(8))]
 pub struct CowString {
-    /// Inline: bytes `0..len` are the text (UTF-8), the rest uninitialized.
-    /// Heap: bytes `0..size_of::<usize>()` hold a `NonNull<Header>` to a live block of which
-    /// this handle owns one count, and bytes `8..15` the low 7 bytes of the length
-    /// (little-endian); bytes `0..len` of the block's text are UTF-8 and `len <= capacity`.
-    data: [MaybeUninit<u8>; INLINE_CAP],
-    /// Which of the two the handle holds (and the inline length). For a heap text it is the
-    /// length's eighth byte, which is 0 because the length is below 2^56.
-    tag: Tag,
+    /// Bytes `0..8` of the handle, as a pointer so that moves keep a heap pointer's provenance.
+    ///
+    /// Inline: bytes `0..len` of the whole handle are the text (UTF-8); the bytes after it are
+    /// initialized (zero or old text) up to the last byte, which holds `INLINE_LEN + len` when
+    /// `len < 16` (for `len == 16` it is the text's last byte).
+    /// Heap: `ptr` points at the text of a live block (`DATA_OFFSET` bytes after its header) of
+    /// which this handle owns one count; `len` bytes of it are UTF-8 and `len <= capacity`.
+    /// Static: `ptr` points at `len` bytes of UTF-8 text that live for `'static`.
+    /// For both, bytes `8..16` read as a little-endian `u64` are `len | tag << 56`.
+    ptr: *const u8,
+    /// The rest of the first word where pointers are narrower than 8 bytes (inline text).
+    pad: [u8; 8 - size_of::<usize>()],
+    /// Bytes `8..15`: inline text, or the low 7 bytes of a pointer handle's length. Three
+    /// scalars (bytes 8..12, 12..14, 14), not a byte array, so that a move copies them in
+    /// three loads, not seven.
+    mid_4: u32,
+    mid_2: u16,
+    mid_1: u8,
+    /// Byte 15: see [`LastByte`].
+    last: LastByte,
 }
 
 const _: () = assert!(size_of::<CowString>() == 16);
@@ -339,8 +366,8 @@ const _: () = assert!(size_of::<Option<CowString>>() == 16);
 const _: () = assert!(size_of::<usize>() <= 8 && DATA_OFFSET % align_of::<Header>() == 0);
 
 // SAFETY: a `CowString` owns its inline bytes outright; a heap block is only read while shared
-// (writes need a count of 1 seen through `&mut`), and its count is atomic, so handles may move
-// to and be used from other threads, like `Arc<str>`.
+// (writes need a count of 1 seen through `&mut`), and its count is atomic; a static text is
+// never written. So handles may move to and be used from other threads, like `Arc<str>`.
 unsafe impl Send for CowString {}
 // SAFETY: `&CowString` only reads (and clones, an atomic increment); see `Send`.
 unsafe impl Sync for CowString {}
@@ -357,12 +384,51 @@ impl CowString {
     #[inline]
     pub const fn new() -> Self {
         CowString {
-            data: [MaybeUninit::uninit(); INLINE_CAP],
-            tag: Tag::Len0,
+            ptr: ptr::null(),
+            pad: [0; 8 - size_of::<usize>()],
+            mid_4: 0,
+            mid_2: 0,
+            mid_1: 0,
+            last: LastByte::new(INLINE_LEN),
         }
     }
 
-    /// An empty string with room for `capacity` bytes: inline up to 15, else one heap block.
+    /// A string on a `'static` text, without allocating or counting: inline when it fits (up
+    /// to 16 bytes), else a handle that points at the text. Clones copy the 16 bytes; the first
+    /// write copies the text out, as for a shared text. Usable in `const` and `static` items.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// const GREETING: CowString = CowString::from_static("hello, copy-on-write world");
+    /// let mut s = GREETING; // no allocation, no count
+    /// assert!(!s.is_inline() && s.as_ptr() == GREETING.as_ptr());
+    /// s.push('!'); // the first write copies
+    /// assert_eq!(s, "hello, copy-on-write world!");
+    /// assert!(CowString::from_static("short").is_inline());
+    /// ```
+    pub const fn from_static(text: &'static str) -> CowString {
+        let len = text.len();
+        if len > INLINE_CAP {
+            return CowString::pointer(text.as_ptr(), len, STATIC);
+        }
+        let mut bytes = [0u8; 16];
+        let mut i = 0;
+        while i < len {
+            bytes[i] = text.as_bytes()[i];
+            i += 1;
+        }
+        if len < INLINE_CAP {
+            bytes[15] = INLINE_LEN + len as u8;
+        }
+        // SAFETY: 16 initialized bytes whose last is a valid `LastByte`: a tag, or the last
+        // byte of 16 bytes of UTF-8 (below 0xC0); the first word becomes a pointer without
+        // provenance, which is never dereferenced (the handle is inline).
+        unsafe { core::mem::transmute::<[u8; 16], CowString>(bytes) }
+    }
+
+    /// An empty string with room for `capacity` bytes: inline up to 16, else one heap block.
     ///
     /// # Panics
     ///
@@ -379,14 +445,14 @@ impl CowString {
             CowString::new()
         } else {
             match block::new(capacity) {
-                Ok(ptr) => CowString::from_block(ptr, 0),
+                Ok(ptr) => CowString::pointer(block::data(ptr), 0, HEAP),
                 Err(fail) => fail.raise(),
             }
         }
     }
 
     /// Takes the bytes of `vec` as text if they are UTF-8, as `String::from_utf8` does (the
-    /// bytes are copied: inline up to 15, else into one block of exactly their length).
+    /// bytes are copied: inline up to 16, else into one block of exactly their length).
     ///
     /// # Errors
     ///
@@ -488,91 +554,98 @@ impl CowString {
         text
     }
 
-    /// A heap handle owning one count of `ptr`, with `len` bytes of text.
+    /// A pointer handle (heap or static) on `len` bytes at `text`.
     #[inline]
-    fn from_block(ptr: NonNull<Header>, len: usize) -> Self {
-        let mut s = CowString::new();
-        s.set_heap(ptr, len);
-        s
-    }
-
-    /// Turns `self` into a heap handle; whatever it held before is overwritten, not dropped.
-    #[inline]
-    fn set_heap(&mut self, ptr: NonNull<Header>, len: usize) {
-        // SAFETY: `self` is 16 bytes, 8-aligned: the pointer goes to bytes 0..8, aligned, as
-        // plain bytes of the `MaybeUninit` array.
-        unsafe { (self as *mut Self).cast::<NonNull<Header>>().write(ptr) };
-        self.set_heap_len(len);
-    }
-
-    /// Writes a heap length to bytes 8..16; this also sets the tag to `Heap` (the length's
-    /// top byte, 0 because `len <= MAX_CAP < 2^56`).
-    #[inline]
-    fn set_heap_len(&mut self, len: usize) {
+    const fn pointer(text: *const u8, len: usize, tag: u8) -> Self {
         debug_assert!(len <= MAX_CAP);
-        // SAFETY: bytes 8..16 of the 16-byte, 8-aligned handle, aligned; the last of them is
-        // the tag, which receives 0, the valid value `Tag::Heap`.
-        unsafe {
-            (self as *mut Self)
-                .cast::<u8>()
-                .add(8)
-                .cast::<u64>()
-                .write((len as u64).to_le())
-        };
-        debug_assert_eq!(self.tag, Tag::Heap);
+        let word = (len as u64 | (tag as u64) << 56).to_le_bytes();
+        CowString {
+            ptr: text,
+            pad: [0; 8 - size_of::<usize>()],
+            mid_4: u32::from_ne_bytes([word[0], word[1], word[2], word[3]]),
+            mid_2: u16::from_ne_bytes([word[4], word[5]]),
+            mid_1: word[6],
+            last: LastByte::new(tag),
+        }
     }
 
-    /// The heap block; only meaningful when `self.tag == Tag::Heap`.
+    /// The handle's second word (bytes 8..16) as the little-endian `u64` it was stored as.
     #[inline]
-    fn heap_ptr(&self) -> NonNull<Header> {
-        debug_assert_eq!(self.tag, Tag::Heap);
-        // SAFETY: for a heap handle bytes 0..8 hold the block pointer (field invariant),
-        // written as a `NonNull<Header>` at an aligned offset.
-        unsafe { (self as *const Self).cast::<NonNull<Header>>().read() }
+    fn word(&self) -> u64 {
+        // SAFETY: bytes 8..16 of the 16-byte, 8-aligned handle: aligned and initialized.
+        u64::from_le(unsafe { (self as *const Self).cast::<u64>().add(1).read() })
     }
 
-    /// The heap length; only meaningful when `self.tag == Tag::Heap`.
+    /// The last byte (see [`LastByte`]), read through the second word, the way pointer
+    /// handles store it (`len | tag << 56` in one 8-byte store), so that a read right after a
+    /// length change loads exactly what was stored.
     #[inline]
-    fn heap_len(&self) -> usize {
-        debug_assert_eq!(self.tag, Tag::Heap);
-        // SAFETY: for a heap handle bytes 8..16 are the little-endian length, all initialized
-        // (the tag is its top byte, 0), at an aligned offset.
-        let raw = unsafe {
-            (self as *const Self)
-                .cast::<u8>()
-                .add(8)
-                .cast::<u64>()
-                .read()
-        };
-        u64::from_le(raw) as usize
+    fn tag(&self) -> u8 {
+        (self.word() >> 56) as u8
+    }
+
+    /// `true` for a heap handle: one that owns a count.
+    #[inline]
+    fn is_heap(&self) -> bool {
+        self.tag() == HEAP
+    }
+
+    /// A pointer handle's length; only meaningful when `tag() >= HEAP`.
+    #[inline]
+    fn pointer_len(&self) -> usize {
+        (self.word() & LEN_MASK) as usize
+    }
+
+    /// An inline text's length; only meaningful when `tag() < HEAP`.
+    #[inline]
+    fn inline_len(&self) -> usize {
+        // Below 0xC0 the last byte is text: 16 bytes; else the tag says the length.
+        usize::from(self.tag().wrapping_sub(INLINE_LEN)).min(INLINE_CAP)
+    }
+
+    /// The heap block; only meaningful when `is_heap()`.
+    #[inline]
+    fn block(&self) -> NonNull<Header> {
+        debug_assert!(self.is_heap());
+        // SAFETY: a heap handle's pointer is `DATA_OFFSET` bytes into a live block (field
+        // invariant); stepping back stays inside it, at its header.
+        unsafe { NonNull::new_unchecked(self.ptr.sub(DATA_OFFSET).cast::<Header>().cast_mut()) }
     }
 
     /// The block's header; only for heap handles.
     #[inline]
     fn header(&self) -> &Header {
         // SAFETY: a heap handle's block is live while the handle is (field invariant).
-        unsafe { self.heap_ptr().as_ref() }
+        unsafe { self.block().as_ref() }
     }
 
     /// Sets the length, keeping the representation. The caller must have made the bytes up
     /// to `len` valid UTF-8 text, ending on a char boundary, within the capacity.
     #[inline]
     fn set_len(&mut self, len: usize) {
-        if self.tag == Tag::Heap {
-            debug_assert!(len <= self.header().capacity);
-            self.set_heap_len(len);
+        let tag = self.tag();
+        if tag >= HEAP {
+            debug_assert!(tag == STATIC || len <= self.header().capacity);
+            debug_assert!(len <= MAX_CAP);
+            let word = (len as u64 | u64::from(tag) << 56).to_le();
+            // SAFETY: bytes 8..16 of the 16-byte, 8-aligned handle, aligned; the new word keeps
+            // the tag byte, so the last byte stays valid.
+            unsafe { (self as *mut Self).cast::<u64>().add(1).write(word) };
+        } else if len < INLINE_CAP {
+            self.last = LastByte::new(INLINE_LEN + len as u8);
         } else {
-            self.tag = INLINE_TAGS[len];
+            // 16 bytes: the text's own last byte, already written, is the last byte.
+            debug_assert!(len == INLINE_CAP && self.tag() < INLINE_LEN);
         }
     }
 
     /// The text as bytes: a pointer and a length.
     #[inline]
     fn raw_parts(&self) -> (*const u8, usize) {
-        if self.tag == Tag::Heap {
-            (block::data(self.heap_ptr()), self.heap_len())
+        if self.tag() >= HEAP {
+            (self.ptr, self.pointer_len())
         } else {
-            (self.data.as_ptr().cast::<u8>(), self.tag as usize - 1)
+            ((self as *const Self).cast::<u8>(), self.inline_len())
         }
     }
 
@@ -597,15 +670,16 @@ impl CowString {
     /// its first byte and its length: inline, or in a heap block no other handle shares.
     #[inline]
     fn writable(&mut self, additional: usize) -> (*mut u8, usize) {
-        if self.tag == Tag::Heap {
-            let (header, len) = (self.header(), self.heap_len());
+        let tag = self.tag();
+        if tag == HEAP {
+            let (header, len) = (self.header(), self.pointer_len());
             if header.count.is_unique() && header.capacity - len >= additional {
-                return (block::data(self.heap_ptr()), len);
+                return (self.ptr.cast_mut(), len);
             }
-        } else {
-            let len = self.tag as usize - 1;
+        } else if tag < HEAP {
+            let len = self.inline_len();
             if additional <= INLINE_CAP - len {
-                return (self.data.as_mut_ptr().cast::<u8>(), len);
+                return ((self as *mut Self).cast::<u8>(), len);
             }
         }
         self.writable_slow(additional)
@@ -633,7 +707,7 @@ impl CowString {
             Some(n) if n <= MAX_CAP => n,
             _ => return Err(AllocFail::CapacityOverflow),
         };
-        if self.tag == Tag::Heap && self.header().count.is_unique() {
+        if self.is_heap() && self.header().count.is_unique() {
             let capacity = self.header().capacity;
             if capacity < needed {
                 // Unique but too small: grow in place (realloc), doubling for amortized appends.
@@ -644,16 +718,18 @@ impl CowString {
                 };
                 // SAFETY: the block is live and unique (checked just above, through
                 // `&mut self`), and `capacity >= needed >= len`.
-                let ptr = unsafe { block::grow(self.heap_ptr(), capacity) }?;
-                self.set_heap(ptr, len);
+                let block = unsafe { block::grow(self.block(), capacity) }?;
+                // Not an assignment: the moved block is still ours, nothing is dropped.
+                // SAFETY: `self` is valid for writes.
+                unsafe { ptr::write(self, CowString::pointer(block::data(block), len, HEAP)) };
             }
-            return Ok((block::data(self.heap_ptr()), len));
+            return Ok((self.ptr.cast_mut(), len));
         }
-        if self.tag != Tag::Heap && needed <= INLINE_CAP {
-            return Ok((self.data.as_mut_ptr().cast::<u8>(), len));
+        if self.is_inline() && needed <= INLINE_CAP {
+            return Ok(((self as *mut Self).cast::<u8>(), len));
         }
-        // Inline and too long, or shared: copy the text into a private home. Moving out of a
-        // shared block to a short enough text goes inline.
+        // Inline and too long, shared or static: copy the text into a private home. Moving out
+        // of a shared block or a static text to a short enough text goes inline.
         let mut private = CowString::new();
         if needed > INLINE_CAP {
             let capacity = if exact {
@@ -663,7 +739,7 @@ impl CowString {
                     .max(len.saturating_mul(2))
                     .clamp(MIN_HEAP_CAP, MAX_CAP)
             };
-            private.set_heap(block::new(capacity)?, 0);
+            private = CowString::pointer(block::data(block::new(capacity)?), 0, HEAP);
         }
         let dst = private.data_ptr_mut();
         // SAFETY: `src..src+len` is our text; `dst` has room for at least `len` bytes (it was
@@ -692,10 +768,10 @@ impl CowString {
     /// The first byte of the text, for writing: only for a private text.
     #[inline]
     fn data_ptr_mut(&mut self) -> *mut u8 {
-        if self.tag == Tag::Heap {
-            block::data(self.heap_ptr())
+        if self.is_heap() {
+            self.ptr.cast_mut()
         } else {
-            self.data.as_mut_ptr().cast::<u8>()
+            (self as *mut Self).cast::<u8>()
         }
     }
 
@@ -723,7 +799,8 @@ impl CowString {
         self.set_len(len + bytes.len());
     }
 
-    /// Bytes the current buffer holds: 15 inline, else the heap block's capacity.
+    /// Bytes the current buffer holds: 16 inline, the length for a static text (whose next
+    /// write copies), else the heap block's capacity.
     ///
     /// A shared block is copied on the next write whatever its capacity; call
     /// [`reserve`](Self::reserve) to get a private buffer with room.
@@ -732,15 +809,15 @@ impl CowString {
     ///
     /// ```
     /// use cowkit::CowString;
-    /// assert_eq!(CowString::new().capacity(), 15);
+    /// assert_eq!(CowString::new().capacity(), 16);
     /// assert!(CowString::with_capacity(64).capacity() >= 64);
     /// ```
     #[inline]
     pub fn capacity(&self) -> usize {
-        if self.tag == Tag::Heap {
-            self.header().capacity
-        } else {
-            INLINE_CAP
+        match self.tag() {
+            HEAP => self.header().capacity,
+            STATIC => self.pointer_len(),
+            _ => INLINE_CAP,
         }
     }
 
@@ -819,7 +896,7 @@ impl CowString {
         self.try_make_room(additional, true)
     }
 
-    /// Releases spare room: a text of up to 15 bytes moves inline; a private heap block shrinks
+    /// Releases spare room: a text of up to 16 bytes moves inline; a private heap block shrinks
     /// to the length. A shared block is left as it is (the other handles still use it).
     ///
     /// # Examples
@@ -849,18 +926,22 @@ impl CowString {
     /// assert_eq!(s.capacity(), s.len());
     /// ```
     pub fn shrink_to(&mut self, min_capacity: usize) {
-        if self.tag != Tag::Heap {
+        if self.is_inline() {
             return;
         }
-        let len = self.heap_len();
+        let len = self.pointer_len();
         let capacity = len.max(min_capacity);
         if capacity <= INLINE_CAP {
             *self = CowString::from(self.as_str());
-        } else if self.header().count.is_unique() && self.header().capacity > capacity {
+        } else if self.is_heap()
+            && self.header().count.is_unique()
+            && self.header().capacity > capacity
+        {
             // SAFETY: live, unique (checked through `&mut self`), and `capacity >= len`.
             // Shrinking cannot overflow; should the allocator fail, the block stays as it is.
-            if let Ok(ptr) = unsafe { block::grow(self.heap_ptr(), capacity) } {
-                self.set_heap(ptr, len);
+            if let Ok(block) = unsafe { block::grow(self.block(), capacity) } {
+                // SAFETY: `self` is valid for writes; the moved block is still ours.
+                unsafe { ptr::write(self, CowString::pointer(block::data(block), len, HEAP)) };
             }
         }
     }
@@ -1017,7 +1098,7 @@ impl CowString {
     /// assert!(s.is_empty());
     /// ```
     pub fn clear(&mut self) {
-        if self.tag == Tag::Heap && !self.header().count.is_unique() {
+        if !self.is_inline() && !self.is_unique() {
             *self = CowString::new();
         } else {
             self.set_len(0);
@@ -1347,22 +1428,40 @@ impl CowString {
         Box::leak(self.into_boxed_str())
     }
 
-    /// `true` when the text lives inside the handle (up to 15 bytes, no allocation).
+    /// `true` when the text lives inside the handle (up to 16 bytes, no allocation).
     ///
     /// # Examples
     ///
     /// ```
     /// use cowkit::CowString;
-    /// assert!(CowString::from("fifteen bytes..").is_inline());
-    /// assert!(!CowString::from("sixteen bytes...").is_inline());
+    /// assert!(CowString::from("sixteen bytes...").is_inline());
+    /// assert!(!CowString::from("seventeen bytes..").is_inline());
     /// ```
     #[inline]
     pub fn is_inline(&self) -> bool {
-        self.tag != Tag::Heap
+        self.tag() < HEAP
+    }
+
+    /// `true` when the handle points at a `'static` text (made by
+    /// [`from_static`](Self::from_static) from a text of more than 16 bytes): no allocation, no
+    /// count; the next write copies the text out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// let mut s = CowString::from_static("a constant longer than sixteen bytes");
+    /// assert!(s.is_static() && !s.clone().is_unique());
+    /// s.push('!');
+    /// assert!(!s.is_static() && s.is_unique());
+    /// ```
+    #[inline]
+    pub fn is_static(&self) -> bool {
+        self.tag() == STATIC
     }
 
     /// `true` when a write would not copy: the text is inline or in a block no other handle
-    /// shares.
+    /// shares (a static text is always shared).
     ///
     /// # Examples
     ///
@@ -1376,11 +1475,16 @@ impl CowString {
     /// ```
     #[inline]
     pub fn is_unique(&mut self) -> bool {
-        self.tag != Tag::Heap || self.header().count.is_unique()
+        match self.tag() {
+            HEAP => self.header().count.is_unique(),
+            STATIC => false,
+            _ => true,
+        }
     }
 
-    /// `true` when both handles share one heap block and show the same length of it, so they
-    /// are clones of one another. Inline texts have no shared storage: always `false`.
+    /// `true` when both handles share one heap block, or one static text, and show the same
+    /// length of it, so they are clones of one another. Inline texts have no shared storage:
+    /// always `false`.
     ///
     /// # Examples
     ///
@@ -1393,13 +1497,12 @@ impl CowString {
     /// ```
     #[inline]
     pub fn ptr_eq(&self, other: &CowString) -> bool {
-        self.tag == Tag::Heap
-            && other.tag == Tag::Heap
-            && self.heap_ptr() == other.heap_ptr()
-            && self.heap_len() == other.heap_len()
+        // Equal second words: the same tag (heap or static) and the same length.
+        !self.is_inline() && self.ptr == other.ptr && self.word() == other.word()
     }
 
-    /// The number of handles sharing the text's heap block (1 for an inline text).
+    /// The number of handles sharing the text's heap block (1 for an inline or a static text,
+    /// which have no count).
     ///
     /// Another thread may clone or drop a handle right after the read: use it for reporting.
     ///
@@ -1413,7 +1516,7 @@ impl CowString {
     /// assert_eq!(a.strong_count(), 1);
     /// ```
     pub fn strong_count(&self) -> usize {
-        if self.tag == Tag::Heap {
+        if self.is_heap() {
             self.header().count.get()
         } else {
             1
@@ -1436,7 +1539,7 @@ impl CowString {
     }
 }
 
-/// Builds a [`CowString`] with `format!` syntax; results of up to 15 bytes stay inline.
+/// Builds a [`CowString`] with `format!` syntax; results of up to 16 bytes stay inline.
 ///
 /// # Examples
 ///
@@ -1458,7 +1561,7 @@ impl Clone for CowString {
     /// when the text is on the heap.
     #[inline]
     fn clone(&self) -> Self {
-        if self.tag == Tag::Heap {
+        if self.is_heap() {
             self.header().count.increment();
         }
         // SAFETY: a bitwise copy of the 16 bytes (two word moves): an inline text is plain
@@ -1470,10 +1573,10 @@ impl Clone for CowString {
 impl Drop for CowString {
     #[inline]
     fn drop(&mut self) {
-        if self.tag == Tag::Heap && self.header().count.decrement() {
+        if self.is_heap() && self.header().count.decrement() {
             // SAFETY: the count reached zero (with the Acquire fence that orders every other
             // handle's reads before this), so no handle uses the block any more.
-            unsafe { block::free(self.heap_ptr()) };
+            unsafe { block::free(self.block()) };
         }
     }
 }
@@ -1630,7 +1733,7 @@ impl AsRef<std::path::Path> for CowString {
 }
 
 impl From<&str> for CowString {
-    /// Copies the text: inline up to 15 bytes, else into a block of exactly its length.
+    /// Copies the text: inline up to 16 bytes, else into a block of exactly its length.
     #[inline]
     fn from(text: &str) -> Self {
         let mut s = CowString::with_capacity(text.len());
@@ -1931,7 +2034,7 @@ impl fmt::Display for FromUtf16Error {
 impl core::error::Error for FromUtf16Error {}
 
 /// Formats a value into a [`CowString`], as [`ToString`](alloc::string::ToString) does into a
-/// `String`: implemented for every [`Display`](fmt::Display) type. Results of up to 15 bytes
+/// `String`: implemented for every [`Display`](fmt::Display) type. Results of up to 16 bytes
 /// stay inline.
 ///
 /// # Examples

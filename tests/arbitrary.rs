@@ -55,7 +55,7 @@ mod arbitrary_impls {
             let text = <&str>::arbitrary(&mut Unstructured::new(&data)).unwrap();
             let string = CowString::arbitrary(&mut Unstructured::new(&data)).unwrap();
             assert_eq!(string, text);
-            assert_eq!(string.is_inline(), text.len() <= 15);
+            assert_eq!(string.is_inline(), text.len() <= 16);
             let vec = Vec::<u16>::arbitrary(&mut Unstructured::new(&data)).unwrap();
             assert!(same(&|u| CowList::<u16>::arbitrary(u).unwrap() == vec));
             assert!(same(&|u| *Shared::<Vec<u16>>::arbitrary(u).unwrap() == vec));
@@ -147,7 +147,7 @@ mod proptest_impls {
             buffer in any::<CowBuffer>(),
         ) {
             prop_assert_eq!(Shared::strong_count(&shared), 1);
-            prop_assert_eq!(string.is_inline(), string.len() <= 15);
+            prop_assert_eq!(string.is_inline(), string.len() <= 16);
             prop_assert_eq!(*cell.load(), *cell.snapshot());
             prop_assert_eq!(list.to_vec().len(), list.len());
             let members = set.to_vec();

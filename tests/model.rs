@@ -60,6 +60,7 @@ fn string_op() -> impl Strategy<Value = StringOp> {
     ];
     prop_oneof![
         3 => h.prop_map(StringOp::Clone),
+        1 => h.prop_map(StringOp::FromStatic),
         2 => h.prop_map(StringOp::Drop),
         3 => (h, ch.clone()).prop_map(|(h, c)| StringOp::Push(h, c)),
         4 => (h, text()).prop_map(|(h, t)| StringOp::PushStr(h, t)),

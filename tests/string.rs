@@ -33,20 +33,90 @@ fn handle_and_option_are_16_bytes() {
 }
 
 #[test]
-fn up_to_15_bytes_stay_inline_without_allocating() {
+fn up_to_16_bytes_stay_inline_without_allocating() {
     let before = live_allocations();
     let mut s = CowString::new();
-    for _ in 0..15 {
+    for _ in 0..16 {
         s.push('x');
     }
-    let fits = CowString::from("fifteen bytes..");
-    let multi = CowString::from("é€😀abcd"); // 2 + 3 + 4 + 4 bytes
+    let fits = CowString::from("sixteen bytes...");
+    let multi = CowString::from("é€😀abcdefg"); // 2 + 3 + 4 + 7 bytes
+    let nuls = CowString::from("\0".repeat(16).as_str());
+    let ends_in_2_byte_char = CowString::from("fourteen bytesé");
     assert_eq!(live_allocations(), before, "inline text must not allocate");
-    assert!(s.is_inline() && fits.is_inline() && multi.is_inline());
-    assert_eq!(s.capacity(), 15);
+    for t in [&s, &fits, &multi, &nuls, &ends_in_2_byte_char] {
+        assert!(t.is_inline() && t.len() == 16, "{t:?}");
+    }
+    assert_eq!(nuls, "\0".repeat(16));
+    assert_eq!(ends_in_2_byte_char, "fourteen bytesé");
+    assert_eq!(s.capacity(), 16);
     s.push('y');
-    assert!(!s.is_inline(), "16 bytes spill to the heap");
-    assert_eq!(s, "xxxxxxxxxxxxxxxy");
+    assert!(!s.is_inline(), "17 bytes spill to the heap");
+    assert_eq!(s, "xxxxxxxxxxxxxxxxy");
+    // Down from 16 and back, through every edit that changes the length in place.
+    let mut t = fits.clone();
+    assert_eq!(t.pop(), Some('.'));
+    assert_eq!((t.len(), t.as_str()), (15, "sixteen bytes.."));
+    t.push('!');
+    assert_eq!(t, "sixteen bytes..!");
+    t.truncate(3);
+    t.insert_str(3, "teen bytes, 16!");
+    assert_eq!(t, "sixteen bytes, 16!");
+    let mut u = CowString::from("abcdefghijklmnop");
+    u.remove(0);
+    u.insert(15, 'q');
+    assert_eq!(u, "bcdefghijklmnopq");
+    assert!(u.is_inline());
+    u.retain(|c| c != 'q');
+    assert_eq!(u, "bcdefghijklmnop");
+    // Option keeps the size, and `None` is not any text.
+    let some = Some(CowString::from("sixteen bytes..."));
+    assert_eq!(some.as_deref(), Some("sixteen bytes..."));
+    let none: Option<CowString> = None;
+    assert!(none.is_none());
+}
+
+#[test]
+fn static_texts_neither_allocate_nor_count_and_copy_on_write() {
+    const LONG_CONST: CowString = CowString::from_static(LONG);
+    const SHORT: CowString = CowString::from_static("sixteen bytes...");
+    static IN_A_STATIC: CowString = CowString::from_static(LONG);
+    assert_no_leak(|| {
+        let before = live_allocations();
+        let a = LONG_CONST;
+        let b = a.clone();
+        let short = SHORT;
+        assert_eq!(live_allocations(), before, "static texts must not allocate");
+        assert!(a.is_static() && !a.is_inline() && short.is_inline() && !short.is_static());
+        assert_eq!(
+            a.as_ptr(),
+            LONG.as_ptr(),
+            "the handle points at the static text"
+        );
+        assert!(a.ptr_eq(&b) && a == b && a == LONG);
+        assert_eq!((a.strong_count(), a.capacity()), (1, LONG.len()));
+        assert_eq!(IN_A_STATIC, LONG);
+        // Reads and shortening edits copy nothing.
+        let mut c = b.clone();
+        c.truncate(10);
+        assert!(c.is_static() && c == LONG[..10]);
+        assert_eq!(c.pop(), LONG[..10].chars().last());
+        // The first write copies, into a private heap block or inline.
+        let mut d = a.clone();
+        d.push('!');
+        assert!(!d.is_static() && d.is_unique() && d == format!("{LONG}!"));
+        let mut e = a.clone();
+        e[0..1].make_ascii_uppercase();
+        assert!(!e.is_inline() && !e.is_static() && e.starts_with('A'));
+        let mut f = a.clone();
+        f.truncate(5);
+        f.shrink_to_fit();
+        assert!(f.is_inline() && f == LONG[..5]);
+        let mut g = a.clone();
+        g.clear();
+        assert!(g.is_inline() && g.is_empty());
+        assert_eq!(a, LONG, "the static text is never written");
+    });
 }
 
 #[test]

@@ -14,6 +14,18 @@ use cowkit::CowString;
 /// At most this many handles are kept.
 const MAX_HANDLES: usize = 6;
 
+/// Texts for `from_static`: inline (up to 16 bytes, a 16-byte one ending in a multi-byte
+/// char and one of NULs) and static (17 bytes and more).
+const STATICS: [&str; 7] = [
+    "",
+    "cow",
+    "sixteen bytes!!!",
+    "fourteen + é€",
+    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+    "seventeen bytes!!",
+    "a static text, long enough to point at: é€😀",
+];
+
 /// One operation on handle `h` (wrapped around the live handles). Byte indices are taken
 /// modulo `len + 2`, so some fall past the end or inside a multi-byte `char`: those must panic
 /// exactly when `String` panics.
@@ -22,6 +34,8 @@ const MAX_HANDLES: usize = 6;
 pub enum StringOp {
     /// Clone handle `h` into a new handle.
     Clone(u8),
+    /// A new handle from `STATICS[i]` (wrapped) through `CowString::from_static`.
+    FromStatic(u8),
     /// Drop handle `h` (the last one is kept).
     Drop(u8),
     Push(u8, char),
@@ -119,6 +133,20 @@ impl StringModel {
                 }
                 return;
             }
+            StringOp::FromStatic(i) => {
+                if n < MAX_HANDLES {
+                    let text = STATICS[usize::from(*i) % STATICS.len()];
+                    let s = CowString::from_static(text);
+                    assert_eq!(s.is_inline(), text.len() <= 16);
+                    assert_eq!(s.is_static(), text.len() > 16);
+                    if s.is_static() {
+                        assert_eq!(s.as_ptr(), text.as_ptr(), "a static handle copies nothing");
+                    }
+                    self.handles.push(s);
+                    self.models.push(String::from(text));
+                }
+                return;
+            }
             StringOp::Drop(i) => {
                 if n > 1 {
                     let i = h(*i);
@@ -134,7 +162,9 @@ impl StringModel {
         let at = |x: u16, len: usize| usize::from(x) % (len + 2);
         let len = m.len();
         let (ours, std) = match op {
-            StringOp::Clone(_) | StringOp::Drop(_) => unreachable!("handled above"),
+            StringOp::Clone(_) | StringOp::FromStatic(_) | StringOp::Drop(_) => {
+                unreachable!("handled above")
+            }
             StringOp::Push(_, c) => (panics(|| s.push(*c)), panics(|| m.push(*c))),
             StringOp::PushStr(_, x) => (panics(|| s.push_str(x)), panics(|| m.push_str(x))),
             StringOp::Pop(_) => {
@@ -226,7 +256,7 @@ impl StringModel {
             }
             StringOp::ShrinkToFit(_) => {
                 s.shrink_to_fit();
-                if s.len() <= 15 {
+                if s.len() <= 16 {
                     assert!(s.is_inline(), "shrink_to_fit moves short text inline");
                 }
                 (false, false)
@@ -301,19 +331,31 @@ impl StringModel {
             assert_eq!(s.len(), m.len());
             assert!(s.len() <= s.capacity());
             if s.is_inline() {
-                assert!(s.len() <= 15, "an inline text over 15 bytes");
+                assert!(s.len() <= 16, "an inline text over 16 bytes");
                 assert!(s.is_unique());
                 assert_eq!(s.strong_count(), 1);
+            }
+            if s.is_static() {
+                assert!(!s.is_inline() && !s.is_unique(), "a static text is shared");
+                assert_eq!(s.capacity(), s.len());
+                assert!(
+                    STATICS
+                        .iter()
+                        .any(|t| t.as_bytes().as_ptr_range().contains(&s.as_ptr())
+                            || (s.is_empty() && t.as_ptr() == s.as_ptr()))
+                );
             }
         }
         for i in 0..self.handles.len() {
             let sharing = (0..self.handles.len())
                 .filter(|&j| self.handles[i].ptr_eq(&self.handles[j]))
                 .count();
-            assert!(
-                self.handles[i].strong_count() >= sharing,
-                "count below the handles sharing"
-            );
+            if !self.handles[i].is_static() {
+                assert!(
+                    self.handles[i].strong_count() >= sharing,
+                    "count below the handles sharing"
+                );
+            }
             for j in 0..self.handles.len() {
                 if self.handles[i].ptr_eq(&self.handles[j]) {
                     assert_eq!(self.models[i], self.models[j]);
@@ -330,6 +372,7 @@ impl StringModel {
 fn op_handle(op: &StringOp) -> u8 {
     match op {
         StringOp::Clone(h)
+        | StringOp::FromStatic(h)
         | StringOp::Drop(h)
         | StringOp::Push(h, _)
         | StringOp::PushStr(h, _)
