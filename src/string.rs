@@ -626,17 +626,26 @@ impl CowString {
         let tag = self.tag();
         if tag >= HEAP {
             debug_assert!(tag == STATIC || len <= self.header().capacity);
-            debug_assert!(len <= MAX_CAP);
-            let word = (len as u64 | u64::from(tag) << 56).to_le();
-            // SAFETY: bytes 8..16 of the 16-byte, 8-aligned handle, aligned; the new word keeps
-            // the tag byte, so the last byte stays valid.
-            unsafe { (self as *mut Self).cast::<u64>().add(1).write(word) };
+            self.set_pointer(self.ptr, len, tag);
         } else if len < INLINE_CAP {
             self.last = LastByte::new(INLINE_LEN + len as u8);
         } else {
             // 16 bytes: the text's own last byte, already written, is the last byte.
             debug_assert!(len == INLINE_CAP && self.tag() < INLINE_LEN);
         }
+    }
+
+    /// Turns `self` into a pointer handle (heap or static) on `len` bytes at `text`, as two
+    /// word stores, so that later reads of the second word load what was stored whole. What
+    /// `self` held before is overwritten, not dropped.
+    #[inline]
+    fn set_pointer(&mut self, text: *const u8, len: usize, tag: u8) {
+        debug_assert!(len <= MAX_CAP && tag >= HEAP);
+        self.ptr = text;
+        let word = (len as u64 | u64::from(tag) << 56).to_le();
+        // SAFETY: bytes 8..16 of the 16-byte, 8-aligned handle, aligned; the word's top byte
+        // is `tag`, a valid last byte.
+        unsafe { (self as *mut Self).cast::<u64>().add(1).write(word) };
     }
 
     /// The text as bytes: a pointer and a length.
@@ -720,8 +729,7 @@ impl CowString {
                 // `&mut self`), and `capacity >= needed >= len`.
                 let block = unsafe { block::grow(self.block(), capacity) }?;
                 // Not an assignment: the moved block is still ours, nothing is dropped.
-                // SAFETY: `self` is valid for writes.
-                unsafe { ptr::write(self, CowString::pointer(block::data(block), len, HEAP)) };
+                self.set_pointer(block::data(block), len, HEAP);
             }
             return Ok((self.ptr.cast_mut(), len));
         }
@@ -730,25 +738,34 @@ impl CowString {
         }
         // Inline and too long, shared or static: copy the text into a private home. Moving out
         // of a shared block or a static text to a short enough text goes inline.
-        let mut private = CowString::new();
-        if needed > INLINE_CAP {
-            let capacity = if exact {
-                needed
-            } else {
-                needed
-                    .max(len.saturating_mul(2))
-                    .clamp(MIN_HEAP_CAP, MAX_CAP)
-            };
-            private = CowString::pointer(block::data(block::new(capacity)?), 0, HEAP);
+        if needed <= INLINE_CAP {
+            let mut private = CowString::new();
+            // SAFETY: `src..src+len` is our text (in a block or a static text, since an inline
+            // text that fits returned above); `private` has room for 16 bytes; no overlap.
+            unsafe { ptr::copy_nonoverlapping(src, (&raw mut private).cast::<u8>(), len) };
+            private.set_len(len);
+            // Dropping the old handle here releases our count of a shared block.
+            *self = private;
+            return Ok(((self as *mut Self).cast::<u8>(), len));
         }
-        let dst = private.data_ptr_mut();
-        // SAFETY: `src..src+len` is our text; `dst` has room for at least `len` bytes (it was
-        // made for `needed >= len`) in a different allocation (or handle), so no overlap.
+        let capacity = if exact {
+            needed
+        } else {
+            needed
+                .max(len.saturating_mul(2))
+                .clamp(MIN_HEAP_CAP, MAX_CAP)
+        };
+        let dst = block::data(block::new(capacity)?);
+        // SAFETY: `src..src+len` is our text; `dst` has room for `capacity >= needed >= len`
+        // bytes in a new allocation, so no overlap.
         unsafe { ptr::copy_nonoverlapping(src, dst, len) };
-        private.set_len(len);
-        // Dropping the old handle here releases our count of a shared block.
-        *self = private;
-        Ok((self.data_ptr_mut(), len))
+        // SAFETY: `self` is valid for reads; the old handle is dropped just below, once,
+        // after `set_pointer` overwrote it with the handle that owns the new block's count.
+        let old = unsafe { ptr::read(self) };
+        self.set_pointer(dst, len, HEAP);
+        // Releases our count of a shared block (a static text has none).
+        drop(old);
+        Ok((dst, len))
     }
 
     /// [`make_room`](Self::make_room) for the `try_reserve` methods, with std's error.
@@ -940,8 +957,8 @@ impl CowString {
             // SAFETY: live, unique (checked through `&mut self`), and `capacity >= len`.
             // Shrinking cannot overflow; should the allocator fail, the block stays as it is.
             if let Ok(block) = unsafe { block::grow(self.block(), capacity) } {
-                // SAFETY: `self` is valid for writes; the moved block is still ours.
-                unsafe { ptr::write(self, CowString::pointer(block::data(block), len, HEAP)) };
+                // The moved block is still ours: overwritten, not dropped.
+                self.set_pointer(block::data(block), len, HEAP);
             }
         }
     }
