@@ -782,16 +782,6 @@ impl CowString {
         }
     }
 
-    /// The first byte of the text, for writing: only for a private text.
-    #[inline]
-    fn data_ptr_mut(&mut self) -> *mut u8 {
-        if self.is_heap() {
-            self.ptr.cast_mut()
-        } else {
-            (self as *mut Self).cast::<u8>()
-        }
-    }
-
     /// Appends `bytes`, which the caller guarantees are UTF-8 (a whole `str` or `char`).
     #[inline]
     fn push_bytes(&mut self, bytes: &[u8]) {
