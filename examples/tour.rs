@@ -122,7 +122,7 @@ fn shared_tour() {
 }
 
 fn string_tour() {
-    println!("== CowString: 16 bytes, 15 inline, shared until written ==");
+    println!("== CowString: 16 bytes, 16 inline, shared until written ==");
     println!(
         "size_of::<CowString>() = {}, size_of::<Option<CowString>>() = {}",
         size_of::<CowString>(),
@@ -130,6 +130,20 @@ fn string_tour() {
     );
     let short = cow_format!("user-{}", 42);
     println!("{short:?}: inline = {} (no allocation)", short.is_inline());
+    let sixteen = CowString::from("sixteen bytes...");
+    println!(
+        "{sixteen:?}: {} bytes, inline = {} (the 16th byte shares the tag's place)",
+        sixteen.len(),
+        sixteen.is_inline()
+    );
+    const MOTD: CowString = CowString::from_static("a `const` CowString: no allocation, no count");
+    let motd = MOTD;
+    println!(
+        "from_static: static = {}, inline = {}, count = {} (none is kept)",
+        motd.is_static(),
+        motd.is_inline(),
+        motd.strong_count()
+    );
 
     let mut page = CowString::new();
     for i in 0..100 {

@@ -747,8 +747,11 @@ fn conversions_out_match_string() {
         assert_eq!(e.to_string(), text);
         let e: Box<dyn std::error::Error> = s().into();
         assert_eq!(e.to_string(), text);
-        assert_eq!(std::ffi::OsString::from(s()), text);
-        assert_eq!(std::path::PathBuf::from(s()), std::path::Path::new(text));
+        #[cfg(feature = "std")]
+        {
+            assert_eq!(std::ffi::OsString::from(s()), text);
+            assert_eq!(std::path::PathBuf::from(s()), std::path::Path::new(text));
+        }
     }
     let parts = || [CowString::from("a"), CowString::from(LONG)];
     assert_eq!(parts().into_iter().collect::<String>(), format!("a{LONG}"));
