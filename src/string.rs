@@ -45,6 +45,13 @@ const MAX_CAP: usize = {
     (if by_tag < by_alloc { by_tag } else { by_alloc }) as usize
 };
 
+/// A pointer handle's second word (bytes 8..16, read as a little-endian `u64`): the length in
+/// bits 0..56, the tag (heap or static) in the top byte, which is the handle's last byte.
+const fn pointer_word(len: usize, tag: u8) -> u64 {
+    debug_assert!(len <= MAX_CAP && tag >= HEAP);
+    len as u64 | (tag as u64) << 56
+}
+
 /// Bits 0..56 of the second word: a pointer handle's length.
 const LEN_MASK: u64 = (1 << 56) - 1;
 
@@ -557,8 +564,7 @@ impl CowString {
     /// A pointer handle (heap or static) on `len` bytes at `text`.
     #[inline]
     const fn pointer(text: *const u8, len: usize, tag: u8) -> Self {
-        debug_assert!(len <= MAX_CAP);
-        let word = (len as u64 | (tag as u64) << 56).to_le_bytes();
+        let word = pointer_word(len, tag).to_le_bytes();
         CowString {
             ptr: text,
             pad: [0; 8 - size_of::<usize>()],
@@ -640,9 +646,8 @@ impl CowString {
     /// `self` held before is overwritten, not dropped.
     #[inline]
     fn set_pointer(&mut self, text: *const u8, len: usize, tag: u8) {
-        debug_assert!(len <= MAX_CAP && tag >= HEAP);
         self.ptr = text;
-        let word = (len as u64 | u64::from(tag) << 56).to_le();
+        let word = pointer_word(len, tag).to_le();
         // SAFETY: bytes 8..16 of the 16-byte, 8-aligned handle, aligned; the word's top byte
         // is `tag`, a valid last byte.
         unsafe { (self as *mut Self).cast::<u64>().add(1).write(word) };
