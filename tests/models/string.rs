@@ -292,7 +292,8 @@ impl StringModel {
                 s.shrink_to(x);
                 m.shrink_to(x);
                 assert!(s.capacity() >= s.len().max(x.min(before)));
-                assert!(s.capacity() <= before);
+                // A short static text moves inline, whose capacity is 16.
+                assert!(s.capacity() <= before.max(16));
                 (false, false)
             }
             StringOp::DrainPart(_, a, b, n) => {
