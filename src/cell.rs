@@ -9,8 +9,9 @@ use core::fmt;
 use core::ops::Deref;
 
 use crate::Shared;
-use crate::sync::swap::{self, SwapCell, SwapGuard, SwapReader};
+use crate::sync::swap::{self, CellSource, SwapCell, SwapGuard, SwapReader};
 use crate::sync::writer::WriterLock;
+use std::sync::Arc;
 
 /// A value that many threads read without locking while writers replace it with an edited
 /// copy: the copy-on-write cell under [`CowList`](crate::CowList), [`CowSet`](crate::CowSet)
@@ -33,8 +34,34 @@ use crate::sync::writer::WriterLock;
 ///   freed when its last reader lets go. The writer frees the version it replaced after
 ///   releasing the lock, so other writers never wait on a free.
 /// - A write from inside a write to the same cell (`cell.update(|_| cell.update(..))`, or a
-///   `Clone`/`Drop` of `T` that writes to the cell) panics with a message saying so, instead of
+///   `Clone` of `T` that writes to the cell) panics with a message saying so, instead of
 ///   deadlocking; the outer write then publishes nothing.
+/// - No `Drop` of yours runs under the writers' lock: the version a write replaces, a draft
+///   it gives up (a panicking closure, an `Err` from `try_update`) and the values the
+///   collections' writes take out or turn away are all dropped after the lock is released,
+///   so such a `Drop` may write to the same cell. One exception: a `Clone` that panics part
+///   way through cloning a `T` drops what it had cloned inside that clone, under the lock
+///   (the collections' own copies avoid this for `CowList` and `CowSet`: they clone element by
+///   element into a draft kept outside the lock; `CowMap`'s table copy and a `Hash` that panics
+///   inside a map write do not). A `Drop` run there that writes to the same cell panics inside
+///   the unwind, which aborts, as any panic escaping a `Drop` during unwinding does.
+///
+/// # Panics after publishing
+///
+/// "A panicking closure publishes nothing" is about the closure. Once a write has published,
+/// it still drops the version it replaced (after releasing the lock), so a `Drop` of `T` that
+/// panics there makes `update` (or `push`, `insert`, …) panic *after* its change is visible.
+/// The cell is valid and usable; the caller just cannot tell from the panic alone whether the
+/// change landed.
+///
+/// # Deadlocks between cells
+///
+/// The re-entry check sees only the same cell on the same thread. Two threads that each write
+/// to cell `a` from inside a write to cell `b`, and to `b` from inside `a`, wait for each other
+/// forever, as two mutexes taken in opposite orders do. Do not write to another cell from
+/// inside a write (an `update` closure, `compute`, `get_or_insert_with`'s `make`, a `Clone`),
+/// or always nest such writes in one global order. cowkit does not detect this: detecting it
+/// would need a lock-order record on every write.
 ///
 /// # Memory layout
 ///
@@ -175,6 +202,26 @@ impl<T> CowCell<T> {
         }
     }
 
+    /// A cached reader that owns the cell (through this `Arc`), to keep in a struct or move to
+    /// another thread; see [`OwnedReader`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// let cell = Arc::new(cowkit::CowCell::new(1));
+    /// let mut reader = cell.owned_reader();
+    /// let seen = std::thread::spawn(move || *reader.load()).join().unwrap();
+    /// assert_eq!(seen, 1);
+    /// ```
+    pub fn owned_reader(self: &Arc<Self>) -> OwnedReader<T>
+    where
+        T: Send + Sync + 'static,
+    {
+        OwnedReader::new(Arc::clone(self) as Arc<dyn CellOwner<T>>)
+    }
+
     /// Publishes `value` and returns the version it replaced.
     ///
     /// Readers holding the old version keep it; it is freed when the returned handle and they
@@ -193,25 +240,58 @@ impl<T> CowCell<T> {
         self.current.swap(next)
     }
 
-    /// The one write path: under the writers' lock, `build` sees the current version and
-    /// returns the next one to publish (`None` keeps the current one) and a result.
+    /// The one write path: under the writers' lock, `build` sees the current version and puts
+    /// the next one in the [`Draft`] (leaving it empty keeps the current one); it returns a
+    /// result.
     ///
-    /// The version replaced is dropped after the lock is released. If `build` panics, nothing
-    /// is published and the lock is released by the unwind.
-    pub(crate) fn rewrite<R>(&self, build: impl FnOnce(&T) -> (Option<T>, R)) -> R {
+    /// The draft lives outside the lock: whatever it holds when the write ends (a version
+    /// withdrawn, or a half-built one when `build` panics) is dropped after the lock is
+    /// released, as is the version replaced. So a `Drop` of the elements never runs under the
+    /// lock, and one that writes to this same cell is an ordinary next write, not a re-entry.
+    /// If `build` panics, nothing is published and the unwind releases the lock first.
+    pub(crate) fn rewrite<R>(&self, build: impl FnOnce(&T, &mut Draft<T>) -> R) -> R {
+        // Declared before the lock's guard, so that an unwind drops it after the guard.
+        let mut draft = Draft {
+            next: None,
+            withdrawn: None,
+        };
         let (replaced, result) = {
             let _writer = self.writer.lock();
             let current = self.current.load();
-            let (next, result) = build(&current);
+            let result = build(&current, &mut draft);
             // Let go of our own read before the swap, so the swap has no claim of ours to settle.
             drop(current);
-            (
-                next.map(|next| self.current.swap(Shared::new(next))),
-                result,
-            )
+            let replaced = draft
+                .next
+                .take()
+                .map(|next| self.current.swap(Shared::new(next)));
+            (replaced, result)
         };
         drop(replaced);
+        drop(draft);
         result
+    }
+}
+
+/// The next version a write builds (see [`CowCell::rewrite`]). It lives outside the writers'
+/// lock, so that what it holds is never dropped under the lock.
+pub(crate) struct Draft<T> {
+    /// The version to publish when the build returns.
+    next: Option<T>,
+    /// A version built and then given up: dropped, unpublished, after the lock is released.
+    withdrawn: Option<T>,
+}
+
+impl<T> Draft<T> {
+    /// Makes `value` the version to publish when the build returns, and lends it for editing.
+    /// A panic before the build returns publishes nothing; the value is dropped after the lock.
+    pub(crate) fn publish(&mut self, value: T) -> &mut T {
+        self.next.insert(value)
+    }
+
+    /// Gives up the version to publish: nothing is published; it is dropped after the lock.
+    pub(crate) fn withdraw(&mut self) {
+        self.withdrawn = self.next.take();
     }
 }
 
@@ -241,11 +321,7 @@ impl<T: Clone> CowCell<T> {
     /// assert_eq!(*cell.load(), [1, 2, 3, 4]);
     /// ```
     pub fn update<R>(&self, change: impl FnOnce(&mut T) -> R) -> R {
-        self.rewrite(|current| {
-            let mut next = current.clone();
-            let result = change(&mut next);
-            (Some(next), result)
-        })
+        self.rewrite(|current, draft| change(draft.publish(current.clone())))
     }
 
     /// Like [`update`](CowCell::update), but publishes only when `change` returns `Ok`.
@@ -269,12 +345,12 @@ impl<T: Clone> CowCell<T> {
     /// assert_eq!(*balance.load(), 6);
     /// ```
     pub fn try_update<R, E>(&self, change: impl FnOnce(&mut T) -> Result<R, E>) -> Result<R, E> {
-        self.rewrite(|current| {
-            let mut next = current.clone();
-            match change(&mut next) {
-                Ok(result) => (Some(next), Ok(result)),
-                Err(error) => (None, Err(error)),
+        self.rewrite(|current, draft| {
+            let result = change(draft.publish(current.clone()));
+            if result.is_err() {
+                draft.withdraw();
             }
+            result
         })
     }
 
@@ -372,6 +448,19 @@ impl<T> AsRef<T> for Snapshot<T> {
     }
 }
 
+impl<'a, T> IntoIterator for &'a Snapshot<T>
+where
+    &'a T: IntoIterator,
+{
+    type Item = <&'a T as IntoIterator>::Item;
+    type IntoIter = <&'a T as IntoIterator>::IntoIter;
+
+    /// Iterates the snapshot's value by reference: `for x in &list.load()`.
+    fn into_iter(self) -> Self::IntoIter {
+        (**self).into_iter()
+    }
+}
+
 impl<T: fmt::Debug> fmt::Debug for Snapshot<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         T::fmt(self, f)
@@ -397,7 +486,7 @@ impl<T: fmt::Debug> fmt::Debug for Snapshot<T> {
 /// assert_eq!(hits, 2000);
 /// ```
 pub struct Reader<'a, T> {
-    inner: SwapReader<'a, T>,
+    inner: SwapReader<&'a SwapCell<T>>,
 }
 
 impl<T> Reader<'_, T> {
@@ -411,5 +500,80 @@ impl<T> Reader<'_, T> {
 impl<T> fmt::Debug for Reader<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Reader").finish_non_exhaustive()
+    }
+}
+
+/// The owner of one cell, as an [`OwnedReader`] keeps it: the cell itself or a collection
+/// around it.
+pub(crate) trait CellOwner<T>: Send + Sync {
+    /// The cell.
+    fn cell(&self) -> &CowCell<T>;
+}
+
+impl<T: Send + Sync> CellOwner<T> for CowCell<T> {
+    fn cell(&self) -> &CowCell<T> {
+        self
+    }
+}
+
+/// An owned handle of a cell's owner, as the reader's source of the cell.
+struct Owned<T>(Arc<dyn CellOwner<T>>);
+
+impl<T> CellSource for Owned<T> {
+    type Value = T;
+
+    #[inline]
+    fn swap_cell(&self) -> &SwapCell<T> {
+        &self.0.cell().current
+    }
+}
+
+/// A cached reader that owns its cell: a [`Reader`] with no lifetime, to keep in a struct
+/// beside (or instead of) the `Arc` it reads, or to move into a thread or task.
+///
+/// Made by `owned_reader` on an `Arc` of a [`CowCell`], [`CowList`](crate::CowList),
+/// [`CowSet`](crate::CowSet) or [`CowMap`](crate::CowMap); it keeps that `Arc` (one count)
+/// and reads as a [`Reader`] does: [`load`](OwnedReader::load) compares the cell's current
+/// pointer with the version it holds and reloads only when a writer has published since. It
+/// is `Send` and `Sync` (the collections it can own are).
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use cowkit::{CowMap, OwnedReader};
+/// use std::collections::HashMap;
+///
+/// struct Router {
+///     routes: OwnedReader<HashMap<&'static str, u16>>,
+/// }
+///
+/// let table = Arc::new(CowMap::from([("/", 80)]));
+/// let mut router = Router { routes: table.owned_reader() };
+/// table.insert("/admin", 8080);
+/// assert_eq!(router.routes.load()["/admin"], 8080);
+/// ```
+pub struct OwnedReader<T> {
+    inner: SwapReader<Owned<T>>,
+}
+
+impl<T> OwnedReader<T> {
+    /// A reader that keeps `owner` (one more count on its `Arc`).
+    pub(crate) fn new(owner: Arc<dyn CellOwner<T>>) -> Self {
+        OwnedReader {
+            inner: SwapReader::new(Owned(owner)),
+        }
+    }
+
+    /// The cell's current value.
+    #[inline]
+    pub fn load(&mut self) -> &T {
+        self.inner.load()
+    }
+}
+
+impl<T> fmt::Debug for OwnedReader<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OwnedReader").finish_non_exhaustive()
     }
 }

@@ -174,9 +174,9 @@ pub mod buffer;
 #[cfg(feature = "std")]
 mod cell;
 #[cfg(feature = "std")]
-mod list;
+pub mod list;
 #[cfg(feature = "std")]
-mod map;
+pub mod map;
 mod range;
 mod shared;
 pub mod string;
@@ -206,7 +206,7 @@ mod tests;
 pub use crate::buffer::BufferCursor;
 pub use crate::buffer::{CowBuffer, PAGE_SIZE, PageStats};
 #[cfg(feature = "std")]
-pub use crate::cell::{CowCell, Reader, Snapshot};
+pub use crate::cell::{CowCell, OwnedReader, Reader, Snapshot};
 #[cfg(feature = "std")]
 pub use crate::list::{CowList, CowSet};
 #[cfg(feature = "std")]

@@ -1,20 +1,24 @@
-//! `CowList<T>` and `CowSet<T>`: Java's `CopyOnWriteArrayList` and `CopyOnWriteArraySet` on
-//! [`CowCell<Vec<T>>`](crate::CowCell).
+//! [`CowList<T>`] and [`CowSet<T>`] (Java's `CopyOnWriteArrayList` and `CopyOnWriteArraySet`,
+//! on [`CowCell<Vec<T>>`](crate::CowCell)) and [`Iter`], their iterator over one version.
+//! Both collections are also exported at the crate root.
 #![deny(unsafe_code)]
 
 use alloc::vec::Vec;
+use core::borrow::Borrow;
 use core::cmp::Ordering;
 use core::fmt;
 use core::hash::{Hash, Hasher};
 use core::ops::Range;
 
 use crate::Shared;
-use crate::cell::{CowCell, Reader, Snapshot};
+use crate::cell::{CellOwner, CowCell, Draft, OwnedReader, Reader, Snapshot};
+use std::sync::Arc;
 
 /// A list that many threads read without locking while writers publish edited copies: Java's
 /// `CopyOnWriteArrayList`, in Rust.
 ///
-/// Every method takes `&self`, so a list is shared as an `Arc<CowList<T>>` or a `static`.
+/// Every method takes `&self`, so a list is shared as an `Arc<CowList<T>>` or a `static` (through
+/// `LazyLock`, since `new` allocates its first version; see the second example).
 /// Reads ([`get`](CowList::get), [`contains`](CowList::contains), iteration over
 /// [`load`](CowList::load) or [`snapshot`](CowList::snapshot)) never block and run over one
 /// version that never changes while in use. Each write copies the list once into an exact-size
@@ -65,26 +69,55 @@ use crate::cell::{CowCell, Reader, Snapshot};
 /// assert_eq!(*snapshot, ["audit"]);
 /// assert_eq!(listeners.to_vec(), ["audit", "metrics"]);
 /// ```
+///
+/// A list in a `static`, and iteration (`for x in &list` clones each element of one version;
+/// `for x in &list.load()` borrows them):
+///
+/// ```
+/// use std::sync::LazyLock;
+/// use cowkit::CowList;
+///
+/// static HOSTS: LazyLock<CowList<String>> = LazyLock::new(CowList::new);
+///
+/// HOSTS.push("a.example".to_string());
+/// HOSTS.push("b.example".to_string());
+/// assert!(HOSTS.contains("a.example")); // a `&str` finds a `String`: no allocation
+/// for host in &HOSTS.load() {
+///     assert!(host.ends_with(".example"));
+/// }
+/// let owned: Vec<String> = HOSTS.iter().collect();
+/// assert_eq!(owned.len(), 2);
+/// ```
 pub struct CowList<T> {
     cell: CowCell<Vec<T>>,
 }
 
-/// A copy of `items` with `items[replaced]` swapped for `inserted`, made in one allocation of
-/// exactly the right size (a published list never grows in place, so room would be wasted).
+/// Publishes a copy of `items` with `items[replaced]` swapped for `count` elements that
+/// `move_in` moves onto the end of the copy, made in one allocation of exactly the right size
+/// (a published list never grows in place, so room would be wasted).
 ///
-/// Every one-element write of the list is a call of this: push, insert, set, remove.
+/// Every write of the list that does not run a user closure on the copy is a call of this.
+///
+/// The copy is built in the draft, outside the writers' lock, and the new elements come from a
+/// place their caller owns, also outside it. `move_in` runs after the clones of the prefix and
+/// before those of the suffix: a `Clone` that panics in the prefix leaves the new elements
+/// with their owner, one in the suffix leaves them in the draft. Either way they, and the
+/// clones made so far (`Vec` keeps what `extend_from_slice` has written when a clone panics),
+/// are dropped after the lock is released. `move_in` itself must only move (no user code).
 fn splice_copy<T: Clone>(
+    draft: &mut Draft<Vec<T>>,
     items: &[T],
     replaced: Range<usize>,
-    inserted: impl ExactSizeIterator<Item = T>,
-) -> Vec<T> {
-    let len = items.len() - replaced.len() + inserted.len();
-    let mut next = Vec::with_capacity(len);
+    count: usize,
+    move_in: impl FnOnce(&mut Vec<T>),
+) {
+    let len = items.len() - replaced.len() + count;
+    let next = draft.publish(Vec::with_capacity(len));
     next.extend_from_slice(&items[..replaced.start]);
-    next.extend(inserted);
+    move_in(next);
+    debug_assert_eq!(next.len(), replaced.start + count);
     next.extend_from_slice(&items[replaced.end..]);
     debug_assert_eq!(next.len(), len);
-    next
 }
 
 impl<T> CowList<T> {
@@ -178,9 +211,123 @@ impl<T> CowList<T> {
     pub fn reader(&self) -> Reader<'_, Vec<T>> {
         self.cell.reader()
     }
+
+    /// A cached reader that owns the list (through this `Arc`), to keep in a struct or move
+    /// to another thread; see [`OwnedReader`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// let list = Arc::new(cowkit::CowList::from(vec![1, 2]));
+    /// let mut reader = list.owned_reader();
+    /// list.push(3);
+    /// assert_eq!(*reader.load(), [1, 2, 3]);
+    /// ```
+    pub fn owned_reader(self: &Arc<Self>) -> OwnedReader<Vec<T>>
+    where
+        T: Send + Sync + 'static,
+    {
+        OwnedReader::new(Arc::clone(self) as Arc<dyn CellOwner<Vec<T>>>)
+    }
+}
+
+impl<T: Send + Sync> CellOwner<Vec<T>> for CowList<T> {
+    fn cell(&self) -> &CowCell<Vec<T>> {
+        &self.cell
+    }
 }
 
 impl<T: Clone> CowList<T> {
+    /// An iterator over clones of the elements of the current version (the version at this
+    /// call: later writes do not show). Java's `iterator()`; `for x in &list` is this.
+    ///
+    /// It owns that version (one count) and clones each element as it is reached. To iterate
+    /// by reference, iterate a [`load`](CowList::load) instead: `for x in &list.load()`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let list = cowkit::CowList::from(vec![String::from("a"), String::from("b")]);
+    /// let mut seen = Vec::new();
+    /// for name in &list {
+    ///     list.push(name.clone() + "!"); // writes do not disturb the iteration
+    ///     seen.push(name);
+    /// }
+    /// assert_eq!(seen, ["a", "b"]);
+    /// assert_eq!(list.len(), 4);
+    /// ```
+    pub fn iter(&self) -> Iter<T> {
+        let snapshot = self.snapshot();
+        Iter {
+            range: 0..snapshot.len(),
+            snapshot,
+        }
+    }
+
+    /// A clone of the first element of the current version; `None` when it is empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let list = cowkit::CowList::from(vec![1, 2]);
+    /// assert_eq!((list.first(), list.last()), (Some(1), Some(2)));
+    /// ```
+    pub fn first(&self) -> Option<T> {
+        self.cell.load().first().cloned()
+    }
+
+    /// A clone of the last element of the current version; `None` when it is empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(cowkit::CowList::<u8>::new().last(), None);
+    /// ```
+    pub fn last(&self) -> Option<T> {
+        self.cell.load().last().cloned()
+    }
+
+    /// Removes and returns the last element, in one atomic write; `None` when the list is
+    /// empty. (`remove(len() - 1)` would race with other writers between the two calls.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let stack = cowkit::CowList::from(vec![1, 2]);
+    /// assert_eq!(stack.pop(), Some(2));
+    /// assert_eq!(stack.pop(), Some(1));
+    /// assert_eq!(stack.pop(), None);
+    /// ```
+    pub fn pop(&self) -> Option<T> {
+        self.cell.rewrite(|items, draft| {
+            let last = items.last()?;
+            let end = items.len();
+            splice_copy(draft, items, end - 1..end, 0, |_| {});
+            Some(last.clone())
+        })
+    }
+
+    /// Shortens the list to its first `len` elements, in one write; a list no longer than
+    /// `len` is left as it is (nothing copied or published), as `Vec::truncate` does.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let list = cowkit::CowList::from(vec![1, 2, 3]);
+    /// list.truncate(1);
+    /// list.truncate(5);
+    /// assert_eq!(list, [1]);
+    /// ```
+    pub fn truncate(&self, len: usize) {
+        self.cell.rewrite(|items, draft| {
+            if len < items.len() {
+                splice_copy(draft, items, len..items.len(), 0, |_| {});
+            }
+        })
+    }
+
     /// A clone of the element at `index` in the current version; `None` when out of range.
     ///
     /// # Examples
@@ -204,9 +351,10 @@ impl<T: Clone> CowList<T> {
     /// assert_eq!(list, [1]);
     /// ```
     pub fn push(&self, value: T) {
-        self.cell.rewrite(|items| {
+        let mut value = Some(value);
+        self.cell.rewrite(|items, draft| {
             let end = items.len();
-            (Some(splice_copy(items, end..end, [value].into_iter())), ())
+            splice_copy(draft, items, end..end, 1, |next| next.extend(value.take()));
         })
     }
 
@@ -226,15 +374,15 @@ impl<T: Clone> CowList<T> {
     /// assert_eq!(list, [1, 2, 3]);
     /// ```
     pub fn insert(&self, index: usize, value: T) -> Result<(), T> {
-        self.cell.rewrite(|items| {
-            if index > items.len() {
-                return (None, Err(value));
+        let mut value = Some(value);
+        self.cell.rewrite(|items, draft| {
+            if index <= items.len() {
+                splice_copy(draft, items, index..index, 1, |next| {
+                    next.extend(value.take())
+                });
             }
-            (
-                Some(splice_copy(items, index..index, [value].into_iter())),
-                Ok(()),
-            )
-        })
+        });
+        value.map_or(Ok(()), Err)
     }
 
     /// Inserts every element of `values` at `index`, in order, in one write.
@@ -259,16 +407,18 @@ impl<T: Clone> CowList<T> {
         index: usize,
         values: impl IntoIterator<Item = T>,
     ) -> Result<(), Vec<T>> {
-        let values: Vec<T> = values.into_iter().collect();
-        self.cell.rewrite(|items| {
+        let mut values: Vec<T> = values.into_iter().collect();
+        let count = values.len();
+        let inserted = self.cell.rewrite(|items, draft| {
             if index > items.len() {
-                return (None, Err(values));
+                return false;
             }
-            (
-                Some(splice_copy(items, index..index, values.into_iter())),
-                Ok(()),
-            )
-        })
+            splice_copy(draft, items, index..index, count, |next| {
+                next.append(&mut values);
+            });
+            true
+        });
+        if inserted { Ok(()) } else { Err(values) }
     }
 
     /// Replaces the element at `index` with `value`.
@@ -287,13 +437,19 @@ impl<T: Clone> CowList<T> {
     /// assert_eq!(list, ["a", "B"]);
     /// ```
     pub fn set(&self, index: usize, value: T) -> Result<T, T> {
-        self.cell.rewrite(|items| match items.get(index) {
-            None => (None, Err(value)),
-            Some(old) => (
-                Some(splice_copy(items, index..index + 1, [value].into_iter())),
-                Ok(old.clone()),
-            ),
-        })
+        let mut value = Some(value);
+        let old = self.cell.rewrite(|items, draft| {
+            let old = items.get(index)?;
+            splice_copy(draft, items, index..index + 1, 1, |next| {
+                next.extend(value.take());
+            });
+            Some(old.clone())
+        });
+        match (old, value) {
+            (Some(old), None) => Ok(old),
+            (None, Some(value)) => Err(value),
+            _ => unreachable!("the value is moved into the list exactly when the old one is taken"),
+        }
     }
 
     /// Removes and returns the element at `index`, shifting later elements left; `None`, with
@@ -308,12 +464,10 @@ impl<T: Clone> CowList<T> {
     /// assert_eq!(list, [2, 3]);
     /// ```
     pub fn remove(&self, index: usize) -> Option<T> {
-        self.cell.rewrite(|items| match items.get(index) {
-            None => (None, None),
-            Some(old) => (
-                Some(splice_copy(items, index..index + 1, core::iter::empty())),
-                Some(old.clone()),
-            ),
+        self.cell.rewrite(|items, draft| {
+            let old = items.get(index)?;
+            splice_copy(draft, items, index..index + 1, 0, |_| {});
+            Some(old.clone())
         })
     }
 
@@ -330,13 +484,16 @@ impl<T: Clone> CowList<T> {
     /// assert_eq!(list, [1, 2, 3]);
     /// ```
     pub fn extend(&self, values: impl IntoIterator<Item = T>) {
-        let values: Vec<T> = values.into_iter().collect();
+        let mut values: Vec<T> = values.into_iter().collect();
         if values.is_empty() {
             return;
         }
-        self.cell.rewrite(|items| {
+        let count = values.len();
+        self.cell.rewrite(|items, draft| {
             let end = items.len();
-            (Some(splice_copy(items, end..end, values.into_iter())), ())
+            splice_copy(draft, items, end..end, count, |next| {
+                next.append(&mut values)
+            });
         })
     }
 
@@ -353,15 +510,14 @@ impl<T: Clone> CowList<T> {
     /// assert_eq!(list, [2, 4]);
     /// ```
     pub fn retain(&self, mut keep: impl FnMut(&T) -> bool) -> usize {
-        self.cell.rewrite(|items| {
+        self.cell.rewrite(|items, draft| {
             let Some(first) = items.iter().position(|x| !keep(x)) else {
-                return (None, 0);
+                return 0;
             };
-            let mut next = Vec::with_capacity(items.len() - 1);
+            let next = draft.publish(Vec::with_capacity(items.len() - 1));
             next.extend_from_slice(&items[..first]);
             next.extend(items[first + 1..].iter().filter(|x| keep(x)).cloned());
-            let removed = items.len() - next.len();
-            (Some(next), removed)
+            items.len() - next.len()
         })
     }
 
@@ -401,15 +557,10 @@ impl<T: Clone> CowList<T> {
     /// assert!(list.is_empty());
     /// ```
     pub fn clear(&self) {
-        self.cell.rewrite(|items| {
-            (
-                if items.is_empty() {
-                    None
-                } else {
-                    Some(Vec::new())
-                },
-                (),
-            )
+        self.cell.rewrite(|items, draft| {
+            if !items.is_empty() {
+                draft.publish(Vec::new());
+            }
         })
     }
 
@@ -506,8 +657,12 @@ impl<T: PartialEq> CowList<T> {
     /// let list = cowkit::CowList::from(vec![1, 2]);
     /// assert!(list.contains(&2) && !list.contains(&3));
     /// ```
-    pub fn contains(&self, value: &T) -> bool {
-        self.cell.load().contains(value)
+    pub fn contains<Q>(&self, value: &Q) -> bool
+    where
+        T: Borrow<Q>,
+        Q: PartialEq + ?Sized,
+    {
+        self.index_of(value).is_some()
     }
 
     /// Whether the current version holds an element equal to each of `values`.
@@ -533,7 +688,11 @@ impl<T: PartialEq> CowList<T> {
     /// assert_eq!(list.index_of(&'a'), Some(0));
     /// assert_eq!(list.index_of(&'z'), None);
     /// ```
-    pub fn index_of(&self, value: &T) -> Option<usize> {
+    pub fn index_of<Q>(&self, value: &Q) -> Option<usize>
+    where
+        T: Borrow<Q>,
+        Q: PartialEq + ?Sized,
+    {
         self.index_of_from(value, 0)
     }
 
@@ -547,10 +706,16 @@ impl<T: PartialEq> CowList<T> {
     /// assert_eq!(list.index_of_from(&'a', 1), Some(2));
     /// assert_eq!(list.index_of_from(&'a', 9), None);
     /// ```
-    pub fn index_of_from(&self, value: &T, from: usize) -> Option<usize> {
+    pub fn index_of_from<Q>(&self, value: &Q, from: usize) -> Option<usize>
+    where
+        T: Borrow<Q>,
+        Q: PartialEq + ?Sized,
+    {
         let items = self.cell.load();
         let tail = items.get(from..)?;
-        tail.iter().position(|x| x == value).map(|i| from + i)
+        tail.iter()
+            .position(|x| x.borrow() == value)
+            .map(|i| from + i)
     }
 
     /// The index of the last element equal to `value`.
@@ -561,7 +726,11 @@ impl<T: PartialEq> CowList<T> {
     /// let list = cowkit::CowList::from(vec!['a', 'b', 'a']);
     /// assert_eq!(list.last_index_of(&'a'), Some(2));
     /// ```
-    pub fn last_index_of(&self, value: &T) -> Option<usize> {
+    pub fn last_index_of<Q>(&self, value: &Q) -> Option<usize>
+    where
+        T: Borrow<Q>,
+        Q: PartialEq + ?Sized,
+    {
         self.last_index_of_from(value, usize::MAX)
     }
 
@@ -575,10 +744,14 @@ impl<T: PartialEq> CowList<T> {
     /// assert_eq!(list.last_index_of_from(&'a', 1), Some(0));
     /// assert_eq!(list.last_index_of_from(&'a', 99), Some(2));
     /// ```
-    pub fn last_index_of_from(&self, value: &T, from: usize) -> Option<usize> {
+    pub fn last_index_of_from<Q>(&self, value: &Q, from: usize) -> Option<usize>
+    where
+        T: Borrow<Q>,
+        Q: PartialEq + ?Sized,
+    {
         let items = self.cell.load();
         let end = items.len().min(from.saturating_add(1));
-        items[..end].iter().rposition(|x| x == value)
+        items[..end].iter().rposition(|x| x.borrow() == value)
     }
 }
 
@@ -594,19 +767,22 @@ impl<T: Clone + PartialEq> CowList<T> {
     /// assert!(!list.remove_item(&7));
     /// assert_eq!(list, [2, 1]);
     /// ```
-    pub fn remove_item(&self, value: &T) -> bool {
+    pub fn remove_item<Q>(&self, value: &Q) -> bool
+    where
+        T: Borrow<Q>,
+        Q: PartialEq + ?Sized,
+    {
         // Lock-free check first, as Java does: an absent value costs no lock and no copy.
         if !self.contains(value) {
             return false;
         }
-        self.cell
-            .rewrite(|items| match items.iter().position(|x| x == value) {
-                None => (None, false),
-                Some(i) => (
-                    Some(splice_copy(items, i..i + 1, core::iter::empty())),
-                    true,
-                ),
-            })
+        self.cell.rewrite(|items, draft| {
+            let Some(i) = items.iter().position(|x| x.borrow() == value) else {
+                return false;
+            };
+            splice_copy(draft, items, i..i + 1, 0, |_| {});
+            true
+        })
     }
 
     /// Appends `value` unless an equal element is present (Java's `addIfAbsent`); returns
@@ -627,15 +803,16 @@ impl<T: Clone + PartialEq> CowList<T> {
         if self.contains(&value) {
             return false;
         }
-        self.cell.rewrite(|items| {
-            if items.contains(&value) {
-                return (None, false);
+        // Kept here, outside the lock, until moved into the copy: when it is not, it is
+        // dropped after the lock is released.
+        let mut value = Some(value);
+        self.cell.rewrite(|items, draft| {
+            if value.as_ref().is_none_or(|v| items.contains(v)) {
+                return false;
             }
             let end = items.len();
-            (
-                Some(splice_copy(items, end..end, [value].into_iter())),
-                true,
-            )
+            splice_copy(draft, items, end..end, 1, |next| next.extend(value.take()));
+            true
         })
     }
 
@@ -650,22 +827,33 @@ impl<T: Clone + PartialEq> CowList<T> {
     /// assert_eq!(list, [1, 2, 3, 4]);
     /// ```
     pub fn extend_absent(&self, values: impl IntoIterator<Item = T>) -> usize {
-        let candidates: Vec<T> = values.into_iter().collect();
+        let mut candidates: Vec<T> = values.into_iter().collect();
         if candidates.is_empty() {
             return 0;
         }
-        self.cell.rewrite(|items| {
-            let mut added: Vec<T> = Vec::new();
-            for value in candidates {
-                if !items.contains(&value) && !added.contains(&value) {
-                    added.push(value);
+        // The candidates stay here, outside the lock: those added are moved into the copy, the
+        // others are dropped after the lock is released.
+        self.cell.rewrite(|items, draft| {
+            // Which candidates to add, decided on references only (`PartialEq` may panic).
+            let mut added = Vec::with_capacity(candidates.len());
+            for (i, value) in candidates.iter().enumerate() {
+                if !items.contains(value) && !added.iter().any(|&j| candidates[j] == *value) {
+                    added.push(i);
                 }
             }
             if added.is_empty() {
-                return (None, 0);
+                return 0;
             }
-            let (end, count) = (items.len(), added.len());
-            (Some(splice_copy(items, end..end, added.into_iter())), count)
+            let end = items.len();
+            splice_copy(draft, items, end..end, added.len(), |next| {
+                // Only moves. The indices in `added` rise, so swapping each to the front keeps
+                // their order; the candidates not added stay behind in `candidates`.
+                for (i, &j) in added.iter().enumerate() {
+                    candidates.swap(i, j);
+                }
+                next.extend(candidates.drain(..added.len()));
+            });
+            added.len()
         })
     }
 
@@ -805,6 +993,38 @@ impl<T: Hash> Hash for CowList<T> {
 /// assert!(flags.remove(&"beta"));
 /// assert_eq!(flags.len(), 1);
 /// ```
+///
+/// # Listeners
+///
+/// A set needs `PartialEq`, which closures and `Arc<dyn Fn(..)>` do not have. Keep listeners
+/// in a [`CowList`] instead and remove one by identity with [`retain`](CowList::retain) and
+/// `Arc::ptr_eq`:
+///
+/// ```
+/// use std::sync::Arc;
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use cowkit::CowList;
+///
+/// type Listener = Arc<dyn Fn(&str) + Send + Sync>;
+/// let listeners: CowList<Listener> = CowList::new();
+///
+/// let calls = Arc::new(AtomicUsize::new(0));
+/// let counter: Listener = {
+///     let calls = Arc::clone(&calls);
+///     Arc::new(move |_event| { calls.fetch_add(1, Ordering::Relaxed); })
+/// };
+/// listeners.push(Arc::clone(&counter));
+/// listeners.push(Arc::new(|event| assert!(!event.is_empty())));
+///
+/// for listener in &listeners.load() {
+///     listener("saved"); // notified outside any lock; a listener may add or remove listeners
+/// }
+/// assert_eq!(calls.load(Ordering::Relaxed), 1);
+///
+/// // Remove by identity: `Arc::ptr_eq`, not equality.
+/// assert_eq!(listeners.retain(|l| !Arc::ptr_eq(l, &counter)), 1);
+/// assert_eq!(listeners.len(), 1);
+/// ```
 pub struct CowSet<T> {
     list: CowList<T>,
 }
@@ -884,6 +1104,48 @@ impl<T> CowSet<T> {
     }
 }
 
+impl<T> CowSet<T> {
+    /// A cached reader that owns the set (through this `Arc`), to keep in a struct or move to
+    /// another thread; see [`OwnedReader`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// let set = Arc::new(cowkit::CowSet::from(vec!['a']));
+    /// let mut reader = set.owned_reader();
+    /// assert_eq!(*reader.load(), ['a']);
+    /// ```
+    pub fn owned_reader(self: &Arc<Self>) -> OwnedReader<Vec<T>>
+    where
+        T: Send + Sync + 'static,
+    {
+        OwnedReader::new(Arc::clone(self) as Arc<dyn CellOwner<Vec<T>>>)
+    }
+}
+
+impl<T: Send + Sync> CellOwner<Vec<T>> for CowSet<T> {
+    fn cell(&self) -> &CowCell<Vec<T>> {
+        &self.list.cell
+    }
+}
+
+impl<T: Clone> CowSet<T> {
+    /// An iterator over clones of the elements of the current version, in insertion order;
+    /// `for x in &set` is this. See [`CowList::iter`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let set = cowkit::CowSet::from(vec![2, 1, 2]);
+    /// assert_eq!(set.iter().collect::<Vec<_>>(), [2, 1]);
+    /// ```
+    pub fn iter(&self) -> Iter<T> {
+        self.list.iter()
+    }
+}
+
 impl<T: PartialEq> CowSet<T> {
     /// Whether the set holds an element equal to `value`.
     ///
@@ -893,7 +1155,11 @@ impl<T: PartialEq> CowSet<T> {
     /// let set = cowkit::CowSet::from(vec!["a"]);
     /// assert!(set.contains(&"a"));
     /// ```
-    pub fn contains(&self, value: &T) -> bool {
+    pub fn contains<Q>(&self, value: &Q) -> bool
+    where
+        T: Borrow<Q>,
+        Q: PartialEq + ?Sized,
+    {
         self.list.contains(value)
     }
 
@@ -932,7 +1198,11 @@ impl<T: Clone + PartialEq> CowSet<T> {
     /// let set = cowkit::CowSet::from(vec![1]);
     /// assert!(set.remove(&1) && !set.remove(&1));
     /// ```
-    pub fn remove(&self, value: &T) -> bool {
+    pub fn remove<Q>(&self, value: &Q) -> bool
+    where
+        T: Borrow<Q>,
+        Q: PartialEq + ?Sized,
+    {
         self.list.remove_item(value)
     }
 
@@ -1065,3 +1335,113 @@ impl<T: PartialEq> PartialEq for CowSet<T> {
 }
 
 impl<T: Eq> Eq for CowSet<T> {}
+
+/// An iterator over clones of the elements of one version of a [`CowList`] or [`CowSet`], from
+/// [`CowList::iter`], [`CowSet::iter`] or `for x in &list`.
+///
+/// It owns that version (a [`Shared`] count), so writes made meanwhile neither show nor
+/// disturb it, and clones each element when it is reached.
+pub struct Iter<T> {
+    snapshot: Shared<Vec<T>>,
+    /// The indices still to yield.
+    range: Range<usize>,
+}
+
+impl<T: Clone> Iterator for Iter<T> {
+    type Item = T;
+
+    #[inline]
+    fn next(&mut self) -> Option<T> {
+        self.range.next().map(|i| self.snapshot[i].clone())
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.range.size_hint()
+    }
+
+    fn nth(&mut self, n: usize) -> Option<T> {
+        self.range.nth(n).map(|i| self.snapshot[i].clone())
+    }
+}
+
+impl<T: Clone> DoubleEndedIterator for Iter<T> {
+    fn next_back(&mut self) -> Option<T> {
+        self.range.next_back().map(|i| self.snapshot[i].clone())
+    }
+}
+
+impl<T: Clone> ExactSizeIterator for Iter<T> {}
+
+impl<T: Clone> core::iter::FusedIterator for Iter<T> {}
+
+impl<T> Clone for Iter<T> {
+    fn clone(&self) -> Self {
+        Iter {
+            snapshot: Shared::clone(&self.snapshot),
+            range: self.range.clone(),
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Iter<T> {
+    /// The elements still to come.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Iter")
+            .field(&&self.snapshot[self.range.clone()])
+            .finish()
+    }
+}
+
+impl<T: Clone> IntoIterator for &CowList<T> {
+    type Item = T;
+    type IntoIter = Iter<T>;
+
+    fn into_iter(self) -> Iter<T> {
+        self.iter()
+    }
+}
+
+impl<T: Clone> IntoIterator for &CowSet<T> {
+    type Item = T;
+    type IntoIter = Iter<T>;
+
+    fn into_iter(self) -> Iter<T> {
+        self.iter()
+    }
+}
+
+impl<T: Clone> IntoIterator for CowList<T> {
+    type Item = T;
+    type IntoIter = alloc::vec::IntoIter<T>;
+
+    /// The elements, taken out of the list (moved when no snapshot shares them, else cloned).
+    fn into_iter(self) -> Self::IntoIter {
+        self.into_vec().into_iter()
+    }
+}
+
+impl<T: Clone> IntoIterator for CowSet<T> {
+    type Item = T;
+    type IntoIter = alloc::vec::IntoIter<T>;
+
+    /// The elements, in insertion order, taken out of the set (moved when no snapshot shares
+    /// them, else cloned).
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.into_vec().into_iter()
+    }
+}
+
+impl<T: Clone> From<CowList<T>> for Vec<T> {
+    /// The elements, taken out of the list: [`CowList::into_vec`].
+    fn from(list: CowList<T>) -> Vec<T> {
+        list.into_vec()
+    }
+}
+
+impl<T: Clone> From<CowSet<T>> for Vec<T> {
+    /// The elements in insertion order, taken out of the set (moved when no snapshot shares
+    /// them, else cloned).
+    fn from(set: CowSet<T>) -> Vec<T> {
+        set.list.into_vec()
+    }
+}

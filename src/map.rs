@@ -1,4 +1,6 @@
-//! `CowMap<K, V, S>`: a copy-on-write hash map on [`CowCell<HashMap<K, V, S>>`](crate::CowCell).
+//! [`CowMap<K, V, S>`], a copy-on-write hash map on
+//! [`CowCell<HashMap<K, V, S>>`](crate::CowCell), and its iterators over one version
+//! ([`Iter`], [`Keys`], [`Values`]). `CowMap` is also exported at the crate root.
 #![deny(unsafe_code)]
 
 use core::borrow::Borrow;
@@ -9,7 +11,10 @@ use std::collections::hash_map::RandomState;
 use std::vec::Vec;
 
 use crate::Shared;
-use crate::cell::{CowCell, Reader, Snapshot};
+use crate::cell::{CellOwner, CowCell, Draft, OwnedReader, Reader, Snapshot};
+use core::iter::FusedIterator;
+use std::collections::hash_map;
+use std::sync::Arc;
 
 /// A hash map that many threads read without locking while writers publish edited copies: the
 /// `CopyOnWriteMap` that Java projects write by hand, in Rust.
@@ -149,6 +154,209 @@ impl<K, V, S> CowMap<K, V, S> {
     pub fn reader(&self) -> Reader<'_, HashMap<K, V, S>> {
         self.cell.reader()
     }
+
+    /// A cached reader that owns the map (through this `Arc`), to keep in a struct or move to
+    /// another thread; see [`OwnedReader`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    ///
+    /// let map = Arc::new(cowkit::CowMap::from([(1, "one")]));
+    /// let mut reader = map.owned_reader();
+    /// map.insert(2, "two");
+    /// assert_eq!(reader.load().len(), 2);
+    /// ```
+    pub fn owned_reader(self: &Arc<Self>) -> OwnedReader<HashMap<K, V, S>>
+    where
+        K: Send + Sync + 'static,
+        V: Send + Sync + 'static,
+        S: Send + Sync + 'static,
+    {
+        OwnedReader::new(Arc::clone(self) as Arc<dyn CellOwner<HashMap<K, V, S>>>)
+    }
+
+    /// An iterator over clones of the entries of the current version (the version at this
+    /// call: later writes do not show), in the map's arbitrary order; `for (k, v) in &map` is
+    /// this.
+    ///
+    /// It owns that version (one count) and clones each entry as it is reached. To iterate by
+    /// reference, iterate a [`load`](CowMap::load): `for (k, v) in &map.load()`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let map = cowkit::CowMap::from([("a", 1), ("b", 2)]);
+    /// let mut total = 0;
+    /// for (key, value) in &map {
+    ///     map.remove(key); // writes do not disturb the iteration
+    ///     total += value;
+    /// }
+    /// assert_eq!(total, 3);
+    /// assert!(map.is_empty());
+    /// ```
+    pub fn iter(&self) -> Iter<'_, K, V, S> {
+        let snapshot = self.cell.snapshot();
+        // SAFETY: the map lives in `snapshot`'s allocation, which the `Iter` keeps alive (it
+        // owns `snapshot`, a count) and which nothing changes: a published version is never
+        // borrowed mutably again (the cell only ever swaps whole versions). So the borrow made
+        // here stays valid for as long as the `Iter` lives, whatever lifetime it is given.
+        // The `Iter` never lets it out: it yields clones, and drops `entries` before
+        // `snapshot` (field order).
+        #[allow(unsafe_code)]
+        let map: &HashMap<K, V, S> = unsafe { &*Shared::as_ptr(&snapshot) };
+        Iter {
+            entries: map.iter(),
+            _version: snapshot,
+        }
+    }
+
+    /// An iterator over clones of the keys of the current version; see [`iter`](CowMap::iter).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let map = cowkit::CowMap::from([(1, 'a'), (2, 'b')]);
+    /// let mut keys: Vec<i32> = map.keys().collect();
+    /// keys.sort();
+    /// assert_eq!(keys, [1, 2]);
+    /// ```
+    pub fn keys(&self) -> Keys<'_, K, V, S> {
+        Keys { iter: self.iter() }
+    }
+
+    /// An iterator over clones of the values of the current version; see
+    /// [`iter`](CowMap::iter).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let map = cowkit::CowMap::from([(1, 10), (2, 20)]);
+    /// assert_eq!(map.values().sum::<i32>(), 30);
+    /// ```
+    pub fn values(&self) -> Values<'_, K, V, S> {
+        Values { iter: self.iter() }
+    }
+}
+
+impl<K: Send + Sync, V: Send + Sync, S: Send + Sync> CellOwner<HashMap<K, V, S>>
+    for CowMap<K, V, S>
+{
+    fn cell(&self) -> &CowCell<HashMap<K, V, S>> {
+        &self.cell
+    }
+}
+
+/// An iterator over clones of the entries of one version of a [`CowMap`], from
+/// [`CowMap::iter`] or `for (k, v) in &map`.
+///
+/// It owns that version (a [`Shared`] count), so writes made meanwhile neither show nor
+/// disturb it, and clones each entry when it is reached. (The lifetime is that of the borrow
+/// of the map that made it; the entries come from the version it owns.)
+pub struct Iter<'a, K, V, S = RandomState> {
+    /// Borrows the map inside `snapshot` (see [`CowMap::iter`]); declared first, so that it
+    /// is dropped first.
+    entries: hash_map::Iter<'a, K, V>,
+    /// The version `entries` walks, kept alive by this count until the iterator drops.
+    _version: Shared<HashMap<K, V, S>>,
+}
+
+impl<K: Clone, V: Clone, S> Iterator for Iter<'_, K, V, S> {
+    type Item = (K, V);
+
+    #[inline]
+    fn next(&mut self) -> Option<(K, V)> {
+        self.entries.next().map(|(k, v)| (k.clone(), v.clone()))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.entries.size_hint()
+    }
+}
+
+impl<K: Clone, V: Clone, S> ExactSizeIterator for Iter<'_, K, V, S> {}
+
+impl<K: Clone, V: Clone, S> FusedIterator for Iter<'_, K, V, S> {}
+
+impl<K: fmt::Debug, V: fmt::Debug, S> fmt::Debug for Iter<'_, K, V, S> {
+    /// The entries still to come.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.entries.clone()).finish()
+    }
+}
+
+/// An iterator over clones of the keys of one version of a [`CowMap`], from
+/// [`CowMap::keys`]; see [`Iter`].
+pub struct Keys<'a, K, V, S = RandomState> {
+    iter: Iter<'a, K, V, S>,
+}
+
+impl<K: Clone, V, S> Iterator for Keys<'_, K, V, S> {
+    type Item = K;
+
+    #[inline]
+    fn next(&mut self) -> Option<K> {
+        self.iter.entries.next().map(|(k, _)| k.clone())
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.iter.entries.size_hint()
+    }
+}
+
+impl<K: Clone, V, S> ExactSizeIterator for Keys<'_, K, V, S> {}
+
+impl<K: Clone, V, S> FusedIterator for Keys<'_, K, V, S> {}
+
+impl<K: fmt::Debug, V, S> fmt::Debug for Keys<'_, K, V, S> {
+    /// The keys still to come.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.iter.entries.clone().map(|(k, _)| k))
+            .finish()
+    }
+}
+
+/// An iterator over clones of the values of one version of a [`CowMap`], from
+/// [`CowMap::values`]; see [`Iter`].
+pub struct Values<'a, K, V, S = RandomState> {
+    iter: Iter<'a, K, V, S>,
+}
+
+impl<K, V: Clone, S> Iterator for Values<'_, K, V, S> {
+    type Item = V;
+
+    #[inline]
+    fn next(&mut self) -> Option<V> {
+        self.iter.entries.next().map(|(_, v)| v.clone())
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.iter.entries.size_hint()
+    }
+}
+
+impl<K, V: Clone, S> ExactSizeIterator for Values<'_, K, V, S> {}
+
+impl<K, V: Clone, S> FusedIterator for Values<'_, K, V, S> {}
+
+impl<K, V: fmt::Debug, S> fmt::Debug for Values<'_, K, V, S> {
+    /// The values still to come.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.iter.entries.clone().map(|(_, v)| v))
+            .finish()
+    }
+}
+
+impl<'a, K: Clone, V: Clone, S> IntoIterator for &'a CowMap<K, V, S> {
+    type Item = (K, V);
+    type IntoIter = Iter<'a, K, V, S>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
 }
 
 impl<K: Eq + Hash, V, S: BuildHasher> CowMap<K, V, S> {
@@ -205,21 +413,29 @@ impl<K: Eq + Hash, V: Clone, S: BuildHasher> CowMap<K, V, S> {
     }
 }
 
-/// A copy of `map` with room for `additional` more entries, so that the writes that follow
-/// never grow the copy (growing would rehash and copy every entry a second time).
+/// Publishes a copy of `map` with room for `additional` more entries, so that the writes that
+/// follow never grow the copy (growing would rehash and copy every entry a second time).
 ///
 /// With room to spare, `HashMap::clone` copies the table as it is, without rehashing; without,
-/// the entries are inserted into a table of the size needed.
-fn copy_with_room<K, V, S>(map: &HashMap<K, V, S>, additional: usize) -> HashMap<K, V, S>
+/// the entries are inserted into a table of the size needed. The copy is built in the draft,
+/// outside the writers' lock (see [`CowCell::rewrite`]).
+fn copy_with_room<'d, K, V, S>(
+    draft: &'d mut Draft<HashMap<K, V, S>>,
+    map: &HashMap<K, V, S>,
+    additional: usize,
+) -> &'d mut HashMap<K, V, S>
 where
     K: Eq + Hash + Clone,
     V: Clone,
     S: BuildHasher + Clone,
 {
     if map.capacity() - map.len() >= additional {
-        return map.clone();
+        return draft.publish(map.clone());
     }
-    let mut next = HashMap::with_capacity_and_hasher(map.len() + additional, map.hasher().clone());
+    let next = draft.publish(HashMap::with_capacity_and_hasher(
+        map.len() + additional,
+        map.hasher().clone(),
+    ));
     next.extend(map.iter().map(|(k, v)| (k.clone(), v.clone())));
     next
 }
@@ -235,10 +451,11 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
     /// assert_eq!(map.insert("k", 2), Some(1));
     /// ```
     pub fn insert(&self, key: K, value: V) -> Option<V> {
-        self.cell.rewrite(|map| {
-            let mut next = copy_with_room(map, 1);
-            let old = next.insert(key, value);
-            (Some(next), old)
+        let mut entry = Some((key, value));
+        self.cell.rewrite(|map, draft| {
+            let next = copy_with_room(draft, map, 1);
+            let (key, value) = entry.take()?;
+            next.insert(key, value)
         })
     }
 
@@ -260,13 +477,53 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
         if let Some(existing) = self.get(&key) {
             return Some(existing);
         }
-        self.cell.rewrite(|map| {
-            if let Some(existing) = map.get(&key) {
-                return (None, Some(existing.clone()));
+        // Kept here, outside the lock, until moved into the copy: when it is not, it is
+        // dropped after the lock is released.
+        let mut entry = Some((key, value));
+        self.cell.rewrite(|map, draft| {
+            let (key, _) = entry.as_ref()?;
+            if let Some(existing) = map.get(key) {
+                return Some(existing.clone());
             }
-            let mut next = copy_with_room(map, 1);
+            let next = copy_with_room(draft, map, 1);
+            let (key, value) = entry.take()?;
             next.insert(key, value);
-            (Some(next), None)
+            None
+        })
+    }
+
+    /// The value for `key`, inserting `make()` first when the key is absent (Java's
+    /// `computeIfAbsent`).
+    ///
+    /// A present key costs a lock-free lookup and a clone of its value: no lock, no copy. An
+    /// absent one is checked again under the writers' lock, and `make` runs there, so that it
+    /// runs at most once per key however many threads ask at the same time (and never when
+    /// another writer has inserted the key meanwhile). `make` must not write to this map.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let cache = cowkit::CowMap::new();
+    /// let mut built = 0;
+    /// assert_eq!(cache.get_or_insert_with("k", || { built += 1; 42 }), 42);
+    /// assert_eq!(cache.get_or_insert_with("k", || { built += 1; 7 }), 42);
+    /// assert_eq!(built, 1);
+    /// ```
+    pub fn get_or_insert_with(&self, key: K, make: impl FnOnce() -> V) -> V {
+        if let Some(existing) = self.get(&key) {
+            return existing;
+        }
+        let mut key = Some(key);
+        self.cell.rewrite(|map, draft| {
+            let present = key.as_ref().and_then(|key| map.get(key));
+            if let Some(existing) = present {
+                return existing.clone();
+            }
+            let value = make();
+            let next = copy_with_room(draft, map, 1);
+            let result = value.clone();
+            next.extend(key.take().map(|key| (key, value)));
+            result
         })
     }
 
@@ -284,16 +541,69 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
+        self.remove_if(key, |_| true)
+    }
+
+    /// Removes the entry for `key` when `remove` returns `true` for its value (Java's
+    /// `remove(key, value)`, generalized); returns the value removed.
+    ///
+    /// `remove` runs under the writers' lock, on the value of the version the write would
+    /// replace, so the test and the removal are one atomic step. When the key is absent or
+    /// `remove` says no, nothing is copied or published.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let leases = cowkit::CowMap::from([("db", 7)]);
+    /// assert_eq!(leases.remove_if("db", |owner| *owner == 8), None); // not ours: kept
+    /// assert_eq!(leases.remove_if("db", |owner| *owner == 7), Some(7));
+    /// assert!(leases.is_empty());
+    /// ```
+    pub fn remove_if<Q>(&self, key: &Q, remove: impl FnOnce(&V) -> bool) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         if !self.contains_key(key) {
             return None;
         }
-        self.cell.rewrite(|map| {
-            if !map.contains_key(key) {
-                return (None, None);
+        // The key taken out of the copy: dropped after the lock is released.
+        let mut removed_key = None;
+        self.cell.rewrite(|map, draft| {
+            if !map.get(key).is_some_and(remove) {
+                return None;
             }
-            let mut next = map.clone();
-            let old = next.remove(key);
-            (Some(next), old)
+            let (k, v) = draft.publish(map.clone()).remove_entry(key)?;
+            removed_key = Some(k);
+            Some(v)
+        })
+    }
+
+    /// Sets the value for `key` only when the key is present (Java's `replace(key, value)`);
+    /// returns the value replaced. When the key is absent, nothing is copied or published and
+    /// `None` is returned (`value` is dropped).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let map = cowkit::CowMap::from([("k", 1)]);
+    /// assert_eq!(map.replace("k", 2), Some(1));
+    /// assert_eq!(map.replace("x", 9), None);
+    /// assert_eq!(map.len(), 1);
+    /// ```
+    pub fn replace(&self, key: K, value: V) -> Option<V> {
+        if !self.contains_key(&key) {
+            return None;
+        }
+        let mut entry = Some((key, value));
+        self.cell.rewrite(|map, draft| {
+            let (key, _) = entry.as_ref()?;
+            if !map.contains_key(key) {
+                return None;
+            }
+            let next = draft.publish(map.clone());
+            let (key, value) = entry.take()?;
+            next.insert(key, value)
         })
     }
 
@@ -313,25 +623,28 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
     /// assert!(hits.is_empty());
     /// ```
     pub fn compute(&self, key: K, change: impl FnOnce(Option<&V>) -> Option<V>) -> Option<V> {
-        self.cell.rewrite(|map| {
-            let current = map.get(&key);
+        let mut key = Some(key);
+        // What the write takes out of the copy: dropped after the lock is released.
+        let (mut old_key, mut old_value) = (None, None);
+        self.cell.rewrite(|map, draft| {
+            let current = map.get(key.as_ref()?);
             let was_present = current.is_some();
             match change(current) {
-                None if !was_present => (None, None),
+                None if !was_present => None,
                 None => {
-                    let mut next = map.clone();
-                    next.remove(&key);
-                    (Some(next), None)
+                    let next = draft.publish(map.clone());
+                    (old_key, old_value) = next.remove_entry(key.as_ref()?).unzip();
+                    None
                 }
                 Some(value) => {
-                    let mut next = copy_with_room(map, usize::from(!was_present));
-                    next.insert(key, value.clone());
-                    (Some(next), Some(value))
+                    let next = copy_with_room(draft, map, usize::from(!was_present));
+                    let result = value.clone();
+                    old_value = next.insert(key.take()?, value);
+                    Some(result)
                 }
             }
         })
     }
-
     /// Keeps only the entries for which `keep` returns `true` (it may also change the values
     /// it keeps), in one write; returns how many entries were removed.
     ///
@@ -342,11 +655,18 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
     /// assert_eq!(map.retain(|k, _| k % 2 == 1), 1);
     /// assert_eq!(map.len(), 2);
     /// ```
-    pub fn retain(&self, keep: impl FnMut(&K, &mut V) -> bool) -> usize {
-        self.cell.update(|map| {
-            let before = map.len();
-            map.retain(keep);
-            before - map.len()
+    pub fn retain(&self, mut keep: impl FnMut(&K, &mut V) -> bool) -> usize {
+        // The keys to remove and the entries removed: dropped after the lock is released.
+        let mut doomed = Vec::new();
+        let mut removed = Vec::new();
+        self.cell.rewrite(|map, draft| {
+            let next = draft.publish(map.clone());
+            doomed.extend(
+                next.iter_mut()
+                    .filter_map(|(k, v)| (!keep(k, v)).then(|| k.clone())),
+            );
+            removed.extend(doomed.iter().filter_map(|k| next.remove_entry(k)));
+            removed.len()
         })
     }
 
@@ -360,9 +680,10 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
     /// assert!(map.is_empty());
     /// ```
     pub fn clear(&self) {
-        self.cell.rewrite(|map| {
-            let next = (!map.is_empty()).then(|| HashMap::with_hasher(map.hasher().clone()));
-            (next, ())
+        self.cell.rewrite(|map, draft| {
+            if !map.is_empty() {
+                draft.publish(HashMap::with_hasher(map.hasher().clone()));
+            }
         })
     }
 
@@ -379,14 +700,17 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
     /// assert_eq!(map.get(&1), Some('c'));
     /// ```
     pub fn extend(&self, entries: impl IntoIterator<Item = (K, V)>) {
-        let entries: Vec<(K, V)> = entries.into_iter().collect();
+        let mut entries: Vec<(K, V)> = entries.into_iter().collect();
         if entries.is_empty() {
             return;
         }
-        self.cell.rewrite(|map| {
-            let mut next = copy_with_room(map, entries.len());
-            next.extend(entries);
-            (Some(next), ())
+        // The values the new entries replace: dropped after the lock is released.
+        let mut replaced = Vec::new();
+        self.cell.rewrite(|map, draft| {
+            let next = copy_with_room(draft, map, entries.len());
+            for (key, value) in entries.drain(..) {
+                replaced.extend(next.insert(key, value));
+            }
         })
     }
 
@@ -435,6 +759,23 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
     /// ```
     pub fn into_hash_map(self) -> HashMap<K, V, S> {
         self.cell.into_inner()
+    }
+}
+
+impl<K: Clone, V: Clone, S: Clone> IntoIterator for CowMap<K, V, S> {
+    type Item = (K, V);
+    type IntoIter = hash_map::IntoIter<K, V>;
+
+    /// The entries, taken out of the map (moved when no snapshot shares them, else cloned).
+    fn into_iter(self) -> Self::IntoIter {
+        self.cell.into_inner().into_iter()
+    }
+}
+
+impl<K: Clone, V: Clone, S: Clone> From<CowMap<K, V, S>> for HashMap<K, V, S> {
+    /// The entries, taken out of the map: [`CowMap::into_hash_map`].
+    fn from(map: CowMap<K, V, S>) -> Self {
+        map.cell.into_inner()
     }
 }
 

@@ -60,6 +60,16 @@ impl RefCount {
     /// Drops one reference; returns `true` when it was the last one, in which case the caller
     /// must free the allocation (and every other thread's use of it happened before this return).
     /// The caller must own the reference it drops (so that a count of 1 means no one else).
+    ///
+    /// "No one else" includes arc-swap's uncounted readers. A snapshot cell's `load` may hold a
+    /// value through a per-thread "debt" instead of a count. Such a reader exists only while
+    /// the value is still in the cell, and the cell holds a count of its own on it; before a
+    /// value leaves the cell (a swap, `into_inner`, the cell's drop), arc-swap pays every debt
+    /// on it by taking a real count for that reader (its `wait_for_readers`), and a reader
+    /// records a debt only on a pointer it then confirms is still in the cell. So a count of 1
+    /// seen here by the handle's owner is never shadowed by a debt: either the value is out of
+    /// every cell and all its readers hold counts, or the 1 is the cell's own count, which
+    /// arc-swap drops only after paying the debts.
     #[inline]
     #[must_use = "the last reference must free the allocation"]
     pub(crate) fn decrement(&self) -> bool {
@@ -419,9 +429,13 @@ impl<T> Shared<T> {
     ///
     /// # Safety
     ///
-    /// - `ptr` must have come from `Shared::<T>::into_raw` (same `T`);
-    /// - each pointer from `into_raw` may be turned back at most once, since the handle takes
-    ///   over the count that `into_raw` kept.
+    /// - `ptr` must have come from `Shared::<T>::into_raw` (same `T`), and the value must
+    ///   still be alive (some count on it not yet released);
+    /// - the handle returned owns one count: dropping it releases one. So each count kept by
+    ///   `into_raw` may be turned back into a handle that is dropped at most once. Rebuilding a
+    ///   handle reads and writes nothing, so a handle rebuilt without a count of its own is
+    ///   sound as long as it is never dropped (kept in `ManuallyDrop`, as arc-swap keeps its
+    ///   debt-protected guards) while the value is kept alive by other counts.
     ///
     /// # Examples
     ///

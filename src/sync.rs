@@ -302,46 +302,79 @@ pub(crate) mod swap {
         return guard;
     }
 
+    /// A way to reach one swap cell: a borrow of it, or an owned handle of its owner (an
+    /// `Arc` of a collection), so that a reader can borrow its cell or own it.
+    pub(crate) trait CellSource {
+        /// The type of the cell's value.
+        type Value;
+        /// The cell.
+        fn swap_cell(&self) -> &SwapCell<Self::Value>;
+    }
+
+    impl<T> CellSource for &SwapCell<T> {
+        type Value = T;
+
+        fn swap_cell(&self) -> &SwapCell<T> {
+            self
+        }
+    }
+
+    /// A `CellSource` seen as arc-swap's cell, the form arc-swap's `Cache` takes.
+    #[cfg(not(loom))]
+    struct Access<C>(C);
+
+    #[cfg(not(loom))]
+    impl<C: CellSource> core::ops::Deref for Access<C> {
+        type Target = arc_swap::ArcSwapAny<Shared<C::Value>>;
+
+        #[inline]
+        fn deref(&self) -> &Self::Target {
+            &self.0.swap_cell().cell
+        }
+    }
+
     /// A reader's private cache of one cell's current snapshot, for hot read loops.
     ///
     /// It owns a handle to the snapshot it last saw; `load` compares that with the cell's
-    /// current pointer and reloads only when a writer has published since.
+    /// current pointer and reloads only when a writer has published since. It reaches its cell
+    /// through `C`: a borrow, or an owned handle of the cell's owner.
     /// Normal builds: arc-swap's `Cache`. Loom builds: the same compare-and-reload over the
     /// stand-in cell (the version it replaces is dropped outside the stand-in's lock, as
     /// `Cache` drops it outside any lock).
-    pub(crate) struct SwapReader<'a, T> {
+    pub(crate) struct SwapReader<C: CellSource> {
         #[cfg(not(loom))]
-        cache: arc_swap::cache::Cache<&'a arc_swap::ArcSwapAny<Shared<T>>, Shared<T>>,
+        cache: arc_swap::cache::Cache<Access<C>, Shared<C::Value>>,
         #[cfg(loom)]
-        cell: &'a SwapCell<T>,
+        source: C,
         #[cfg(loom)]
-        cached: Shared<T>,
+        cached: Shared<C::Value>,
     }
 
-    impl<'a, T> SwapReader<'a, T> {
-        /// A reader of `cell`, starting at its current snapshot.
-        pub(crate) fn new(cell: &'a SwapCell<T>) -> Self {
+    impl<C: CellSource> SwapReader<C> {
+        /// A reader of the cell `source` leads to, starting at its current snapshot.
+        pub(crate) fn new(source: C) -> Self {
             #[cfg(not(loom))]
             return SwapReader {
-                cache: arc_swap::cache::Cache::new(&cell.cell),
+                cache: arc_swap::cache::Cache::new(Access(source)),
             };
             #[cfg(loom)]
             return SwapReader {
-                cell,
-                cached: cell.load_full(),
+                cached: source.swap_cell().load_full(),
+                source,
             };
         }
 
         /// The current snapshot, reloaded only if it changed since the last call.
         #[inline]
-        pub(crate) fn load(&mut self) -> &Shared<T> {
+        pub(crate) fn load(&mut self) -> &Shared<C::Value> {
             #[cfg(not(loom))]
             return self.cache.load();
             #[cfg(loom)]
             {
                 let fresh = {
                     let current = self
-                        .cell
+                        .source
+                        .swap_cell()
                         .cell
                         .read()
                         .unwrap_or_else(PoisonError::into_inner);
@@ -356,15 +389,31 @@ pub(crate) mod swap {
         }
     }
 
-    // SAFETY: `arc_swap::RefCnt` asks that
-    // - `into_ptr` and `as_ptr` return the same non-null pointer for one handle, and that
-    //   `from_ptr` accepts exactly what `into_ptr` returned: both go through `Shared::as_ptr`
-    //   (into_raw is `as_ptr` plus `mem::forget`), and `from_ptr` is `Shared::from_raw`, whose
-    //   contract is precisely "a pointer from `into_raw`";
-    // - the pointer stays valid while any clone lives and `clone`/`drop` adjust one shared
-    //   count: that is `Shared`'s own reference count, which frees only at zero;
-    // - the pointer is aligned for `Base = T` (arc-swap steals no low bits from it, but it
-    //   is a `*const T` into a live `T` in any case).
+    // SAFETY: `arc_swap::RefCnt`'s contract (arc-swap 1.9's src/ref_cnt.rs), point by point:
+    // - `into_ptr` and `as_ptr` return the same non-null pointer for one handle, and it stays
+    //   put when the handle is moved or cloned: both are `Shared::as_ptr`, the address of the
+    //   value inside its own allocation (so two equal pointers are one value, ZSTs included:
+    //   the value sits after the count, in a separate allocation per `Shared::new`).
+    // - Counting: `clone` and `drop` move `Shared`'s one atomic count, which frees at zero only.
+    // - `from_ptr` is not a one-to-one inverse of `into_ptr`. arc-swap also rebuilds handles,
+    //   inside `ManuallyDrop`, from pointers it holds no count for: a reader's guard protected
+    //   by a "debt" (a per-thread slot promising a count not yet taken). `Shared::from_raw`
+    //   only offsets the pointer back to its allocation and reads and writes nothing, so it is
+    //   sound on such a pointer while the value is alive and as long as that handle is not
+    //   dropped without a count behind it. arc-swap keeps both: a debt-protected handle is
+    //   dropped only after the debt was paid (a writer took a count for it), and before a
+    //   pointer leaves the cell (swap, into_inner, the cell's drop) the writer pays every debt
+    //   on it (`wait_for_readers`), so the count cannot reach zero under an unpaid debt (see
+    //   `RefCount::decrement` for why a count of 1 is then ours alone).
+    // - No panics: `clone` (arc-swap's `inc`) never unwinds: past `isize::MAX` counts it
+    //   aborts. That is the case arc-swap 1.9.2 guards against (a panicking `inc` inside
+    //   `Guard::into_inner` double-decrements); Cargo.toml requires 1.9.2 or later. `drop`
+    //   (arc-swap's `dec`) unwinds only when it releases the last count and `T::drop` panics,
+    //   exactly as `Arc<T>`, which arc-swap implements the trait for itself, does. Where
+    //   arc-swap can release a last count (the cell's drop, a guard's drop, a `Cache` reload,
+    //   a reader's slow-path load whose debt a writer paid after the writer's caller dropped
+    //   the replaced version), such an unwind ends the operation without freeing anything
+    //   early; at worst the slow-path load leaks its count on the newer version.
     unsafe impl<T> arc_swap::RefCnt for Shared<T> {
         type Base = T;
 
@@ -377,8 +426,11 @@ pub(crate) mod swap {
         }
 
         unsafe fn from_ptr(ptr: *const T) -> Self {
-            // SAFETY: arc-swap only hands back pointers that `into_ptr` produced, and it
-            // gives each one back once per count it took (the caller's contract).
+            // SAFETY: `ptr` came from `into_ptr` (a `Shared::into_raw`) of a value that is
+            // alive: either arc-swap owns a count it took for it, or it holds a debt on it,
+            // under which the value stays alive and the handle made here is kept in a
+            // `ManuallyDrop` until the debt is paid (see the impl's SAFETY comment).
+            // `from_raw` touches no count, so neither case counts twice.
             unsafe { Shared::from_raw(ptr) }
         }
     }
