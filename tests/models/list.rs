@@ -56,6 +56,12 @@ pub enum ListOp {
     /// Reads: `get(i)`, `get_with(i)`, `index_of(v)`, `last_index_of(v)`, `contains(v)`,
     /// `index_of_from(v, i)`, `last_index_of_from(v, i)`, compared with the model.
     Read(u8, u8, u8),
+    /// `list[h].pop()`.
+    Pop(u8),
+    /// `list[h].truncate(n)`.
+    Truncate(u8, u8),
+    /// `first()`, `last()`, `iter()` (forwards and from the back) and `&list.load()`.
+    Iterate(u8),
     /// `list[h].clone()`: a new, independent list.
     Fork(u8),
     /// Keep `list[h].snapshot()`.
@@ -267,6 +273,24 @@ impl ListModel {
                     list.last_index_of_from(v, i),
                     upto.iter().rposition(|x| x == v)
                 );
+            }
+            Pop(l) => {
+                let (list, model) = &mut self.lists[h(l)];
+                assert_eq!(list.pop(), model.pop());
+            }
+            Truncate(l, n) => {
+                let (list, model) = &mut self.lists[h(l)];
+                list.truncate(usize::from(*n));
+                model.truncate(usize::from(*n));
+            }
+            Iterate(l) => {
+                let (list, model) = &self.lists[h(l)];
+                assert_eq!(list.first(), model.first().copied());
+                assert_eq!(list.last(), model.last().copied());
+                assert_eq!(list.iter().collect::<Vec<_>>(), *model);
+                assert!(list.iter().rev().eq(model.iter().rev().copied()));
+                assert_eq!(list.iter().len(), model.len());
+                assert!((&list.load()).into_iter().eq(model.iter()));
             }
             Fork(l) => {
                 if self.lists.len() < MAX_KEPT {

@@ -37,8 +37,16 @@ pub enum MapOp {
     UpdateBatch(u8, Vec<(u8, u16)>),
     /// An `update` that inserts and then panics: nothing may be published.
     PanickingUpdate(u8, u8),
+    /// `map[h].remove_if(&k, ..)`: removes the entry when its value is even.
+    RemoveIfEven(u8, u8),
+    /// `map[h].replace(k, v)`: only when `k` is present.
+    Replace(u8, u8, u16),
+    /// `map[h].get_or_insert_with(k, || v)`.
+    GetOrInsertWith(u8, u8, u16),
     /// Reads of key `k`: `get`, `get_with`, `contains_key`.
     Read(u8, u8),
+    /// `map[h].iter()`, `keys()` and `values()` against the model's.
+    Iterate(u8),
     /// `map[h].clone()`: a new, independent map.
     Fork(u8),
     /// Keep `map[h].snapshot()`.
@@ -144,6 +152,35 @@ impl MapModel {
                     })
                 }));
                 assert!(result.is_err(), "expected a panic");
+            }
+            RemoveIfEven(m, k) => {
+                let (map, model) = &mut self.maps[h(m)];
+                let expected = model.get(k).is_some_and(|v| v % 2 == 0);
+                let expected = if expected { model.remove(k) } else { None };
+                assert_eq!(map.remove_if(k, |v| v % 2 == 0), expected);
+            }
+            Replace(m, k, v) => {
+                let (map, model) = &mut self.maps[h(m)];
+                let expected = model.get_mut(k).map(|old| std::mem::replace(old, *v));
+                assert_eq!(map.replace(*k, *v), expected);
+            }
+            GetOrInsertWith(m, k, v) => {
+                let (map, model) = &mut self.maps[h(m)];
+                let expected = *model.entry(*k).or_insert(*v);
+                assert_eq!(map.get_or_insert_with(*k, || *v), expected);
+            }
+            Iterate(m) => {
+                let (map, model) = &self.maps[h(m)];
+                let mut entries: Vec<(u8, u16)> = map.iter().collect();
+                let mut expected: Vec<(u8, u16)> = model.iter().map(|(k, v)| (*k, *v)).collect();
+                entries.sort_unstable();
+                expected.sort_unstable();
+                assert_eq!(entries, expected);
+                let mut keys: Vec<u8> = map.keys().collect();
+                keys.sort_unstable();
+                assert_eq!(keys, expected.iter().map(|e| e.0).collect::<Vec<_>>());
+                let values: u64 = map.values().map(u64::from).sum();
+                assert_eq!(values, model.values().map(|v| u64::from(*v)).sum::<u64>());
             }
             Read(m, k) => {
                 let (map, model) = &self.maps[h(m)];
