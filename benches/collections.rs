@@ -9,7 +9,9 @@
 //! After the criterion groups, a latency report (not a criterion group) measures the time of
 //! each batch of 64 reads while one writer thread runs, for cowkit and the `RwLock`s, and
 //! prints p50 / p99 / p99.99 / max. It runs when no filter is given or the filter matches
-//! `latency`.
+//! `latency`. Then a write-scaling report prints the cost of one write with 0 to 1,024 idle
+//! threads that once read a cell (arc-swap pays its readers' debts by walking one node per such
+//! thread); it runs when no filter is given or the filter matches `scaling`.
 //!
 //! Run: `cargo bench --bench collections -- --warm-up-time 1 --measurement-time 3`.
 
@@ -472,6 +474,109 @@ fn latency_report() {
     report("std RwLock read()[i]", times, finish(writer).unwrap_or(0));
 }
 
+/// Threads that each loaded a `CowList` once (so arc-swap registered a slot node for each)
+/// and now sleep until dropped.
+struct IdleReaders {
+    release: Arc<std::sync::Barrier>,
+    threads: Vec<thread::JoinHandle<()>>,
+}
+
+impl IdleReaders {
+    fn start(n: usize) -> IdleReaders {
+        let release = Arc::new(std::sync::Barrier::new(n + 1));
+        let loaded = Arc::new(std::sync::Barrier::new(n + 1));
+        let touch = Arc::new(CowList::from(vec![0u64]));
+        let threads = (0..n)
+            .map(|_| {
+                let (release, loaded, touch) = (
+                    Arc::clone(&release),
+                    Arc::clone(&loaded),
+                    Arc::clone(&touch),
+                );
+                thread::Builder::new()
+                    .stack_size(64 * 1024)
+                    .spawn(move || {
+                        black_box(touch.load()[0]);
+                        drop(touch);
+                        loaded.wait();
+                        release.wait();
+                    })
+                    .expect("spawn an idle reader")
+            })
+            .collect();
+        loaded.wait();
+        IdleReaders { release, threads }
+    }
+}
+
+impl Drop for IdleReaders {
+    fn drop(&mut self) {
+        self.release.wait();
+        for t in self.threads.drain(..) {
+            t.join().unwrap();
+        }
+    }
+}
+
+/// Mean time of `op` over `rounds` calls, after `rounds / 10` warm-up calls.
+fn mean_ns(rounds: u32, mut op: impl FnMut(u64)) -> f64 {
+    for i in 0..rounds / 10 {
+        op(u64::from(i));
+    }
+    let start = Instant::now();
+    for i in 0..rounds {
+        op(u64::from(i));
+    }
+    start.elapsed().as_nanos() as f64 / f64::from(rounds)
+}
+
+/// The cost of one write as threads accumulate: a `CowList` of 1,000 `u64` gets one `push`
+/// and one `remove` while N other threads are alive, each having loaded a cowkit cell once and
+/// now asleep, beside a `Mutex<Arc<Vec>>` clone-and-swap (one copy per write) and the
+/// hand-made `ArcSwap<Vec>`. Thread counts rise, so each row has exactly N idle readers'
+/// slot nodes (arc-swap keeps and reuses the nodes of threads that have ended).
+fn write_scaling_report() {
+    let rounds: u32 = std::env::var("COWKIT_SCALING_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4_000);
+    println!(
+        "\none write (push + remove on a list of 1,000 u64) with N idle threads that loaded once"
+    );
+    println!(
+        "{:>8} {:>22} {:>26} {:>26}",
+        "threads", "CowList ns", "Mutex<Arc<Vec>> swap ns", "hand-made ArcSwap<Vec> ns"
+    );
+    for n in [0, 8, 64, 256, 1024] {
+        let idle = IdleReaders::start(n);
+        let list = CowList::from(items(1_000));
+        let cow = mean_ns(rounds, |i| {
+            list.push(i);
+            black_box(list.remove(0));
+        });
+        let locked = parking_lot::Mutex::new(Arc::new(items(1_000)));
+        let mutex = mean_ns(rounds, |i| {
+            let mut guard = locked.lock();
+            let mut next = Vec::with_capacity(guard.len() + 1);
+            next.extend_from_slice(&guard);
+            next.push(i);
+            *guard = Arc::new(next);
+            let mut next = Vec::with_capacity(guard.len() - 1);
+            next.extend_from_slice(&guard[1..]);
+            *guard = Arc::new(next);
+        });
+        let hand = HandMade::new(items(1_000));
+        let swap = mean_ns(rounds, |i| {
+            hand.update(|v| v.push(i));
+            hand.update(|v| {
+                v.remove(0);
+            });
+        });
+        println!("{n:>8} {cow:>22.0} {mutex:>26.0} {swap:>26.0}");
+        drop(idle);
+    }
+}
+
 criterion_group!(
     benches,
     list_read,
@@ -494,5 +599,8 @@ fn main() {
         .find(|a| !a.starts_with('-') && a.parse::<f64>().is_err());
     if !quick && filter.is_none_or(|f| "latency".contains(f.as_str())) {
         latency_report();
+    }
+    if !quick && filter.is_none_or(|f| "scaling".contains(f.as_str())) {
+        write_scaling_report();
     }
 }

@@ -380,6 +380,18 @@ unsafe impl Send for CowString {}
 unsafe impl Sync for CowString {}
 
 impl CowString {
+    /// The longest text, in bytes, kept inside the handle without an allocation: 16.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// let fits = "x".repeat(CowString::INLINE_CAPACITY);
+    /// assert!(CowString::from(fits.as_str()).is_inline());
+    /// assert!(!CowString::from(fits + "x").is_inline());
+    /// ```
+    pub const INLINE_CAPACITY: usize = INLINE_CAP;
+
     /// An empty string; does not allocate.
     ///
     /// # Examples
@@ -1440,7 +1452,8 @@ impl CowString {
         Box::leak(self.into_boxed_str())
     }
 
-    /// `true` when the text lives inside the handle (up to 16 bytes, no allocation).
+    /// `true` when the text lives inside the handle (up to [`INLINE_CAPACITY`](Self::INLINE_CAPACITY)
+    /// = 16 bytes, no allocation).
     ///
     /// # Examples
     ///

@@ -51,7 +51,7 @@ fuzz_target!(|input: Everything| {
         (string.as_str(), copy.len()),
         (text.as_str(), text.len() + 1)
     );
-    assert_eq!(string.is_inline(), text.len() <= 15);
+    assert_eq!(string.is_inline(), text.len() <= CowString::INLINE_CAPACITY);
 
     let before = *cell.load();
     cell.update(|n| *n = n.wrapping_add(1));
