@@ -90,6 +90,11 @@ fn list_read(c: &mut Criterion) {
         let mut reader = cow.reader();
         b.iter(|| reader.load()[ix.next()])
     });
+    group.bench_function("CowList owned_reader.load()[i]", |b| {
+        let mut ix = Indices(0);
+        let mut reader = Arc::new(cow.clone()).owned_reader();
+        b.iter(|| reader.load()[ix.next()])
+    });
     group.bench_function("CowList get(i)", |b| {
         let mut ix = Indices(0);
         b.iter(|| cow.get(ix.next()))
@@ -474,8 +479,9 @@ fn latency_report() {
     report("std RwLock read()[i]", times, finish(writer).unwrap_or(0));
 }
 
-/// Threads that each loaded a `CowList` once (so arc-swap registered a slot node for each)
-/// and now sleep until dropped.
+/// Threads that each loaded a `CowList` and an `ArcSwap` once (so that each is known to
+/// whatever the list publishes through, and arc-swap registered a slot node for each) and now
+/// sleep until dropped.
 struct IdleReaders {
     release: Arc<std::sync::Barrier>,
     threads: Vec<thread::JoinHandle<()>>,
@@ -485,7 +491,7 @@ impl IdleReaders {
     fn start(n: usize) -> IdleReaders {
         let release = Arc::new(std::sync::Barrier::new(n + 1));
         let loaded = Arc::new(std::sync::Barrier::new(n + 1));
-        let touch = Arc::new(CowList::from(vec![0u64]));
+        let touch = Arc::new((CowList::from(vec![0u64]), HandMade::new(vec![0u64])));
         let threads = (0..n)
             .map(|_| {
                 let (release, loaded, touch) = (
@@ -496,7 +502,8 @@ impl IdleReaders {
                 thread::Builder::new()
                     .stack_size(64 * 1024)
                     .spawn(move || {
-                        black_box(touch.load()[0]);
+                        black_box(touch.0.load()[0]);
+                        black_box(touch.1.current.load()[0]);
                         drop(touch);
                         loaded.wait();
                         release.wait();

@@ -164,6 +164,15 @@ impl<T> CowCell<T> {
         }
     }
 
+    /// Runs `read` on the current value, for the collections' own short reads (`len`, `get`,
+    /// `contains`, …): no count taken where the backend can avoid it (seize reads under a
+    /// guard; arc-swap's `load` already takes none). `read` must be short: while it runs, the
+    /// version stays protected.
+    #[inline]
+    pub(crate) fn read<R>(&self, read: impl FnOnce(&T) -> R) -> R {
+        self.current.read(read)
+    }
+
     /// The current value as an owned handle, to keep or send to another thread. Never blocks.
     ///
     /// # Examples
@@ -236,8 +245,12 @@ impl<T> CowCell<T> {
     /// ```
     pub fn replace(&self, value: T) -> Shared<T> {
         let next = Shared::new(value);
-        let _writer = self.writer.lock();
-        self.current.swap(next)
+        let replaced = {
+            let _writer = self.writer.lock();
+            self.current.swap(next)
+        };
+        self.current.drop_retired();
+        replaced
     }
 
     /// The one write path: under the writers' lock, `build` sees the current version and puts
@@ -269,6 +282,7 @@ impl<T> CowCell<T> {
         };
         drop(replaced);
         drop(draft);
+        self.current.drop_retired();
         result
     }
 }
@@ -517,16 +531,49 @@ impl<T: Send + Sync> CellOwner<T> for CowCell<T> {
 }
 
 /// An owned handle of a cell's owner, as the reader's source of the cell.
-struct Owned<T>(Arc<dyn CellOwner<T>>);
+///
+/// It keeps the owner's `Arc` (type-erased, so that `OwnedReader<T>` names only `T`) and the
+/// address of the cell inside it, found once, so that a load makes no dynamic call.
+struct Owned<T> {
+    /// The cell, inside `_owner`'s allocation.
+    cell: core::ptr::NonNull<SwapCell<T>>,
+    /// Keeps the cell alive and in place.
+    _owner: Arc<dyn CellOwner<T>>,
+}
+
+impl<T> Owned<T> {
+    fn new(owner: Arc<dyn CellOwner<T>>) -> Self {
+        Owned {
+            cell: core::ptr::NonNull::from(&owner.cell().current),
+            _owner: owner,
+        }
+    }
+}
 
 impl<T> CellSource for Owned<T> {
     type Value = T;
 
     #[inline]
     fn swap_cell(&self) -> &SwapCell<T> {
-        &self.0.cell().current
+        // SAFETY: `cell` points into the allocation of `_owner`, an `Arc` this value holds, so
+        // it is alive for as long as `self` is borrowed, and an `Arc`'s contents never move.
+        // Only shared borrows of the cell ever exist (every method of the owners takes `&self`,
+        // and `Arc` hands out no `&mut` while shared, which it is, by `_owner`).
+        #[allow(unsafe_code)]
+        unsafe {
+            self.cell.as_ref()
+        }
     }
 }
+
+// SAFETY: `Owned<T>` is an `Arc<dyn CellOwner<T>>` (which is `Send` and `Sync`: `CellOwner`
+// requires both) plus a shared borrow into it; sending or sharing it is sending or sharing
+// that `Arc` and a `&SwapCell<T>` of a `Sync` owner, which the `Arc` already allows.
+#[allow(unsafe_code)]
+unsafe impl<T> Send for Owned<T> {}
+// SAFETY: as for `Send`.
+#[allow(unsafe_code)]
+unsafe impl<T> Sync for Owned<T> {}
 
 /// A cached reader that owns its cell: a [`Reader`] with no lifetime, to keep in a struct
 /// beside (or instead of) the `Arc` it reads, or to move into a thread or task.
@@ -561,7 +608,7 @@ impl<T> OwnedReader<T> {
     /// A reader that keeps `owner` (one more count on its `Arc`).
     pub(crate) fn new(owner: Arc<dyn CellOwner<T>>) -> Self {
         OwnedReader {
-            inner: SwapReader::new(Owned(owner)),
+            inner: SwapReader::new(Owned::new(owner)),
         }
     }
 

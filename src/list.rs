@@ -141,7 +141,7 @@ impl<T> CowList<T> {
     /// assert_eq!(cowkit::CowList::from(vec![1, 2]).len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.cell.load().len()
+        self.cell.read(Vec::len)
     }
 
     /// Whether the current version is empty.
@@ -152,7 +152,7 @@ impl<T> CowList<T> {
     /// assert!(cowkit::CowList::<u8>::new().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.cell.load().is_empty()
+        self.cell.read(Vec::is_empty)
     }
 
     /// Applies `read` to the element at `index` in the current version, without cloning it.
@@ -166,7 +166,7 @@ impl<T> CowList<T> {
     /// assert_eq!(names.get_with(1, |s| s.len()), None);
     /// ```
     pub fn get_with<R>(&self, index: usize, read: impl FnOnce(&T) -> R) -> Option<R> {
-        self.cell.load().get(index).map(read)
+        self.cell.read(|items| items.get(index).map(read))
     }
 
     /// The current version, for a short read: iterate it, slice it, search it. It never
@@ -275,7 +275,7 @@ impl<T: Clone> CowList<T> {
     /// assert_eq!((list.first(), list.last()), (Some(1), Some(2)));
     /// ```
     pub fn first(&self) -> Option<T> {
-        self.cell.load().first().cloned()
+        self.cell.read(|items| items.first().cloned())
     }
 
     /// A clone of the last element of the current version; `None` when it is empty.
@@ -286,7 +286,7 @@ impl<T: Clone> CowList<T> {
     /// assert_eq!(cowkit::CowList::<u8>::new().last(), None);
     /// ```
     pub fn last(&self) -> Option<T> {
-        self.cell.load().last().cloned()
+        self.cell.read(|items| items.last().cloned())
     }
 
     /// Removes and returns the last element, in one atomic write; `None` when the list is
@@ -573,7 +573,7 @@ impl<T: Clone> CowList<T> {
     /// assert_eq!(list.to_vec(), vec![1, 2]);
     /// ```
     pub fn to_vec(&self) -> Vec<T> {
-        self.cell.load().to_vec()
+        self.cell.read(|items| items.to_vec())
     }
 
     /// The elements, taken out of the list (moved when no snapshot shares them, else cloned).
@@ -675,8 +675,8 @@ impl<T: PartialEq> CowList<T> {
     /// assert!(!list.contains_all(&[1, 4]));
     /// ```
     pub fn contains_all(&self, values: &[T]) -> bool {
-        let items = self.cell.load();
-        values.iter().all(|v| items.contains(v))
+        self.cell
+            .read(|items| values.iter().all(|v| items.contains(v)))
     }
 
     /// The index of the first element equal to `value`.
@@ -711,11 +711,12 @@ impl<T: PartialEq> CowList<T> {
         T: Borrow<Q>,
         Q: PartialEq + ?Sized,
     {
-        let items = self.cell.load();
-        let tail = items.get(from..)?;
-        tail.iter()
-            .position(|x| x.borrow() == value)
-            .map(|i| from + i)
+        self.cell.read(|items| {
+            let tail = items.get(from..)?;
+            tail.iter()
+                .position(|x| x.borrow() == value)
+                .map(|i| from + i)
+        })
     }
 
     /// The index of the last element equal to `value`.
@@ -749,9 +750,10 @@ impl<T: PartialEq> CowList<T> {
         T: Borrow<Q>,
         Q: PartialEq + ?Sized,
     {
-        let items = self.cell.load();
-        let end = items.len().min(from.saturating_add(1));
-        items[..end].iter().rposition(|x| x.borrow() == value)
+        self.cell.read(|items| {
+            let end = items.len().min(from.saturating_add(1));
+            items[..end].iter().rposition(|x| x.borrow() == value)
+        })
     }
 }
 
@@ -922,14 +924,16 @@ impl<T: Clone> Extend<T> for CowList<T> {
 impl<T: fmt::Debug> fmt::Debug for CowList<T> {
     /// Formats the current version as a list.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.cell.load().iter()).finish()
+        self.cell
+            .read(|items| f.debug_list().entries(items.iter()).finish())
     }
 }
 
 impl<T: PartialEq> PartialEq for CowList<T> {
     /// Element-wise equality of the two current versions.
     fn eq(&self, other: &Self) -> bool {
-        self.cell.load()[..] == other.cell.load()[..]
+        self.cell
+            .read(|items| other.cell.read(|others| items[..] == others[..]))
     }
 }
 
@@ -937,31 +941,31 @@ impl<T: Eq> Eq for CowList<T> {}
 
 impl<T: PartialEq<U>, U> PartialEq<Vec<U>> for CowList<T> {
     fn eq(&self, other: &Vec<U>) -> bool {
-        self.cell.load()[..] == other[..]
+        self.cell.read(|items| items[..] == other[..])
     }
 }
 
 impl<T: PartialEq<U>, U> PartialEq<[U]> for CowList<T> {
     fn eq(&self, other: &[U]) -> bool {
-        self.cell.load()[..] == *other
+        self.cell.read(|items| items[..] == *other)
     }
 }
 
 impl<T: PartialEq<U>, U> PartialEq<&[U]> for CowList<T> {
     fn eq(&self, other: &&[U]) -> bool {
-        self.cell.load()[..] == **other
+        self.cell.read(|items| items[..] == **other)
     }
 }
 
 impl<T: PartialEq<U>, U, const N: usize> PartialEq<[U; N]> for CowList<T> {
     fn eq(&self, other: &[U; N]) -> bool {
-        self.cell.load()[..] == other[..]
+        self.cell.read(|items| items[..] == other[..])
     }
 }
 
 impl<T: PartialEq<U>, U> PartialEq<CowList<U>> for Vec<T> {
     fn eq(&self, other: &CowList<U>) -> bool {
-        self[..] == other.cell.load()[..]
+        other.cell.read(|items| self[..] == items[..])
     }
 }
 
@@ -969,7 +973,7 @@ impl<T: Hash> Hash for CowList<T> {
     /// Hashes the current version exactly as its slice (and a `Vec` of the same elements)
     /// hashes, so a list and a `Vec` that are equal hash equally.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.cell.load()[..].hash(state)
+        self.cell.read(|items| items[..].hash(state))
     }
 }
 

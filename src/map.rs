@@ -99,7 +99,7 @@ impl<K, V, S> CowMap<K, V, S> {
     /// assert_eq!(map.len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.cell.load().len()
+        self.cell.read(HashMap::len)
     }
 
     /// Whether the current version is empty.
@@ -110,7 +110,7 @@ impl<K, V, S> CowMap<K, V, S> {
     /// assert!(cowkit::CowMap::<u8, u8>::default().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.cell.load().is_empty()
+        self.cell.read(HashMap::is_empty)
     }
 
     /// The current version, for a short read (iterate it, look several keys up in one
@@ -374,7 +374,7 @@ impl<K: Eq + Hash, V, S: BuildHasher> CowMap<K, V, S> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.cell.load().get(key).map(read)
+        self.cell.read(|map| map.get(key).map(read))
     }
 
     /// Whether the current version has an entry for `key`.
@@ -390,7 +390,7 @@ impl<K: Eq + Hash, V, S: BuildHasher> CowMap<K, V, S> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.cell.load().contains_key(key)
+        self.cell.read(|map| map.contains_key(key))
     }
 }
 
@@ -746,7 +746,7 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
     /// assert_eq!(map.to_hash_map().len(), 1);
     /// ```
     pub fn to_hash_map(&self) -> HashMap<K, V, S> {
-        HashMap::clone(&self.cell.load())
+        self.cell.read(HashMap::clone)
     }
 
     /// The entries, taken out of the map (moved when no snapshot shares them, else cloned).
@@ -824,14 +824,16 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> Extend<(K, V)> for 
 impl<K: fmt::Debug, V: fmt::Debug, S> fmt::Debug for CowMap<K, V, S> {
     /// Formats the current version as a map.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.cell.load().iter()).finish()
+        self.cell
+            .read(|map| f.debug_map().entries(map.iter()).finish())
     }
 }
 
 impl<K: Eq + Hash, V: PartialEq, S: BuildHasher> PartialEq for CowMap<K, V, S> {
     /// Map equality of the two current versions.
     fn eq(&self, other: &Self) -> bool {
-        *self.cell.load() == *other.cell.load()
+        self.cell
+            .read(|map| other.cell.read(|others| map == others))
     }
 }
 
@@ -839,6 +841,6 @@ impl<K: Eq + Hash, V: Eq, S: BuildHasher> Eq for CowMap<K, V, S> {}
 
 impl<K: Eq + Hash, V: PartialEq, S: BuildHasher> PartialEq<HashMap<K, V, S>> for CowMap<K, V, S> {
     fn eq(&self, other: &HashMap<K, V, S>) -> bool {
-        *self.cell.load() == *other
+        self.cell.read(|map| map == other)
     }
 }

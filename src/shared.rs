@@ -387,6 +387,33 @@ impl<T> Shared<T> {
         Ok(inner.value)
     }
 
+    /// Drops `this`; when it was the last handle, returns the value instead of dropping it.
+    ///
+    /// Unlike [`try_unwrap`](Shared::try_unwrap), this never hands the handle back, so when
+    /// several threads call it on clones of one value, exactly one of them gets it (as with
+    /// `Arc::into_inner`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::Shared;
+    /// let a = Shared::new(String::from("last"));
+    /// let b = a.clone();
+    /// assert_eq!(Shared::into_inner(a), None); // `b` still holds it
+    /// assert_eq!(Shared::into_inner(b).as_deref(), Some("last"));
+    /// ```
+    pub fn into_inner(this: Self) -> Option<T> {
+        let this = ManuallyDrop::new(this);
+        if !this.inner().count.decrement() {
+            return None;
+        }
+        // SAFETY: `decrement` returned `true`: this was the last handle, every other handle's
+        // use of the value happened before (its Acquire), and the allocation came from `Box`
+        // (field invariant). `ManuallyDrop` keeps `Drop` from decrementing a second time.
+        let inner = unsafe { Box::from_raw(this.ptr.as_ptr()) };
+        Some(inner.value)
+    }
+
     /// The value: moved out when `this` is the only handle, else cloned.
     ///
     /// # Examples

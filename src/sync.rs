@@ -210,97 +210,24 @@ pub(crate) mod writer {
 
 /// The snapshot swap cell: holds the current `Shared<T>`; readers load it without locking,
 /// a writer swaps in a new one.
+///
+/// One interface, three backends (exactly one is compiled):
+/// - [`arc_swap_cell`]: the default, `arc_swap::ArcSwapAny<Shared<T>>`;
+/// - [`seize_cell`]: with the `seize` feature, a pointer protected by a `seize::Collector`,
+///   for writes whose cost does not grow with the number of threads that ever read;
+/// - [`loom_cell`]: under `--cfg loom`, a loom `RwLock` stand-in (see the module docs).
 #[cfg(feature = "std")]
 pub(crate) mod swap {
     use crate::Shared;
 
-    /// The current snapshot of a cell.
-    ///
-    /// Normal builds: an `arc_swap::ArcSwapAny<Shared<T>>`, lock-free for readers.
-    /// Loom builds: a loom `RwLock<Shared<T>>` (see the module docs for what it models).
-    pub(crate) struct SwapCell<T> {
-        #[cfg(not(loom))]
-        cell: arc_swap::ArcSwapAny<Shared<T>>,
-        #[cfg(loom)]
-        cell: loom::sync::RwLock<Shared<T>>,
-    }
-
-    /// A short-lived read of the current snapshot; derefs to the `Shared<T>` it protects.
-    ///
-    /// With arc-swap it may not hold a reference count of its own (arc-swap's "debt" fast
-    /// path), which is why it is meant for short reads; `load_full` gives an owned handle.
-    #[cfg(not(loom))]
-    pub(crate) type SwapGuard<T> = arc_swap::Guard<Shared<T>>;
-    /// A short-lived read of the current snapshot; in loom builds it is an owned handle.
+    #[cfg(all(not(loom), not(feature = "seize")))]
+    pub(crate) use self::arc_swap_cell::{SwapCell, SwapGuard, SwapReader, guard_into_shared};
     #[cfg(loom)]
-    pub(crate) type SwapGuard<T> = Shared<T>;
-
-    impl<T> SwapCell<T> {
-        /// A cell whose first snapshot is `value`.
-        pub(crate) fn new(value: Shared<T>) -> Self {
-            #[cfg(not(loom))]
-            let cell = arc_swap::ArcSwapAny::new(value);
-            #[cfg(loom)]
-            let cell = loom::sync::RwLock::new(value);
-            SwapCell { cell }
-        }
-
-        /// The current snapshot, for a short read.
-        pub(crate) fn load(&self) -> SwapGuard<T> {
-            #[cfg(not(loom))]
-            return self.cell.load();
-            #[cfg(loom)]
-            return self.load_full();
-        }
-
-        /// The current snapshot as an owned handle (one count increment).
-        pub(crate) fn load_full(&self) -> Shared<T> {
-            #[cfg(not(loom))]
-            return self.cell.load_full();
-            // The read lock stands for arc-swap's acquire load; the clone is one increment
-            // (no user code runs under the lock).
-            #[cfg(loom)]
-            return Shared::clone(&self.cell.read().unwrap_or_else(PoisonError::into_inner));
-        }
-
-        /// Publishes `new` and returns the snapshot it replaced.
-        ///
-        /// Readers that loaded the old snapshot keep it alive; the caller decides where the
-        /// returned handle is dropped (after releasing the writers' lock).
-        pub(crate) fn swap(&self, new: Shared<T>) -> Shared<T> {
-            #[cfg(not(loom))]
-            return self.cell.swap(new);
-            #[cfg(loom)]
-            return core::mem::replace(
-                &mut *self.cell.write().unwrap_or_else(PoisonError::into_inner),
-                new,
-            );
-        }
-
-        /// The current snapshot, consuming the cell.
-        pub(crate) fn into_inner(self) -> Shared<T> {
-            #[cfg(not(loom))]
-            return self.cell.into_inner();
-            #[cfg(loom)]
-            return self
-                .cell
-                .into_inner()
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-    }
-
-    // Nothing panics while the stand-in's lock is held (a clone of `Shared` or a pointer
-    // swap), so it is never poisoned in fact; taking it through a poison is for robustness.
-    #[cfg(loom)]
-    use std::sync::PoisonError;
-
-    /// Turns a short read into an owned handle (takes a count if the guard had none).
-    pub(crate) fn guard_into_shared<T>(guard: SwapGuard<T>) -> Shared<T> {
-        #[cfg(not(loom))]
-        return arc_swap::Guard::into_inner(guard);
-        #[cfg(loom)]
-        return guard;
-    }
+    pub(crate) use self::loom_cell::{SwapCell, SwapGuard, guard_into_shared};
+    #[cfg(any(loom, feature = "seize"))]
+    pub(crate) use self::polling::SwapReader;
+    #[cfg(all(not(loom), feature = "seize"))]
+    pub(crate) use self::seize_cell::{SwapCell, SwapGuard, guard_into_shared};
 
     /// A way to reach one swap cell: a borrow of it, or an owned handle of its owner (an
     /// `Arc` of a collection), so that a reader can borrow its cell or own it.
@@ -314,75 +241,448 @@ pub(crate) mod swap {
     impl<T> CellSource for &SwapCell<T> {
         type Value = T;
 
+        #[inline]
         fn swap_cell(&self) -> &SwapCell<T> {
             self
         }
     }
 
-    /// A `CellSource` seen as arc-swap's cell, the form arc-swap's `Cache` takes.
-    #[cfg(not(loom))]
-    struct Access<C>(C);
+    /// The default backend: arc-swap.
+    #[cfg(all(not(loom), not(feature = "seize")))]
+    mod arc_swap_cell {
+        use super::CellSource;
+        use crate::Shared;
 
-    #[cfg(not(loom))]
-    impl<C: CellSource> core::ops::Deref for Access<C> {
-        type Target = arc_swap::ArcSwapAny<Shared<C::Value>>;
+        /// The current snapshot of a cell: an `arc_swap::ArcSwapAny<Shared<T>>`, lock-free for
+        /// readers.
+        pub(crate) struct SwapCell<T> {
+            cell: arc_swap::ArcSwapAny<Shared<T>>,
+        }
 
-        #[inline]
-        fn deref(&self) -> &Self::Target {
-            &self.0.swap_cell().cell
+        /// A short-lived read of the current snapshot; derefs to the `Shared<T>` it protects.
+        ///
+        /// It may not hold a reference count of its own (arc-swap's "debt" fast path), which is
+        /// why it is meant for short reads; `load_full` gives an owned handle.
+        pub(crate) type SwapGuard<T> = arc_swap::Guard<Shared<T>>;
+
+        impl<T> SwapCell<T> {
+            /// A cell whose first snapshot is `value`.
+            pub(crate) fn new(value: Shared<T>) -> Self {
+                SwapCell {
+                    cell: arc_swap::ArcSwapAny::new(value),
+                }
+            }
+
+            /// The current snapshot, for a short read.
+            #[inline]
+            pub(crate) fn load(&self) -> SwapGuard<T> {
+                self.cell.load()
+            }
+
+            /// Runs `read` on the current snapshot (through `load`, which takes no count on
+            /// arc-swap's fast path).
+            #[inline]
+            pub(crate) fn read<R>(&self, read: impl FnOnce(&T) -> R) -> R {
+                read(&self.cell.load())
+            }
+
+            /// The current snapshot as an owned handle (one count increment).
+            pub(crate) fn load_full(&self) -> Shared<T> {
+                self.cell.load_full()
+            }
+
+            /// Publishes `new` and returns the snapshot it replaced.
+            ///
+            /// Readers that loaded the old snapshot keep it alive; the caller decides where the
+            /// returned handle is dropped (after releasing the writers' lock).
+            pub(crate) fn swap(&self, new: Shared<T>) -> Shared<T> {
+                self.cell.swap(new)
+            }
+
+            /// Drops what the backend keeps of replaced versions. arc-swap keeps nothing: the
+            /// handle `swap` returns is the last it gives out.
+            #[inline]
+            pub(crate) fn drop_retired(&self) {}
+
+            /// The current snapshot, consuming the cell.
+            pub(crate) fn into_inner(self) -> Shared<T> {
+                self.cell.into_inner()
+            }
+        }
+
+        /// Turns a short read into an owned handle (takes a count if the guard had none).
+        pub(crate) fn guard_into_shared<T>(guard: SwapGuard<T>) -> Shared<T> {
+            arc_swap::Guard::into_inner(guard)
+        }
+
+        /// A `CellSource` seen as arc-swap's cell, the form arc-swap's `Cache` takes.
+        struct Access<C>(C);
+
+        impl<C: CellSource> core::ops::Deref for Access<C> {
+            type Target = arc_swap::ArcSwapAny<Shared<C::Value>>;
+
+            #[inline]
+            fn deref(&self) -> &Self::Target {
+                &self.0.swap_cell().cell
+            }
+        }
+
+        /// A reader's private cache of one cell's current snapshot, for hot read loops:
+        /// arc-swap's `Cache`. It owns a handle to the snapshot it last saw; `load` compares
+        /// that with the cell's current pointer and reloads only when a writer has published
+        /// since. It reaches its cell through `C`: a borrow, or an owned handle of its owner.
+        pub(crate) struct SwapReader<C: CellSource> {
+            cache: arc_swap::cache::Cache<Access<C>, Shared<C::Value>>,
+        }
+
+        impl<C: CellSource> SwapReader<C> {
+            /// A reader of the cell `source` leads to, starting at its current snapshot.
+            pub(crate) fn new(source: C) -> Self {
+                SwapReader {
+                    cache: arc_swap::cache::Cache::new(Access(source)),
+                }
+            }
+
+            /// The current snapshot, reloaded only if it changed since the last call.
+            #[inline]
+            pub(crate) fn load(&mut self) -> &Shared<C::Value> {
+                self.cache.load()
+            }
         }
     }
 
-    /// A reader's private cache of one cell's current snapshot, for hot read loops.
+    /// The `seize` backend: the current version is a raw `Shared<T>` pointer in an `AtomicPtr`,
+    /// read under a guard of the cell's own `seize::Collector`.
     ///
-    /// It owns a handle to the snapshot it last saw; `load` compares that with the cell's
-    /// current pointer and reloads only when a writer has published since. It reaches its cell
-    /// through `C`: a borrow, or an owned handle of the cell's owner.
-    /// Normal builds: arc-swap's `Cache`. Loom builds: the same compare-and-reload over the
-    /// stand-in cell (the version it replaces is dropped outside the stand-in's lock, as
-    /// `Cache` drops it outside any lock).
-    pub(crate) struct SwapReader<C: CellSource> {
-        #[cfg(not(loom))]
-        cache: arc_swap::cache::Cache<Access<C>, Shared<C::Value>>,
-        #[cfg(loom)]
-        source: C,
-        #[cfg(loom)]
-        cached: Shared<C::Value>,
-    }
+    /// Why: every arc-swap store walks one node per thread that ever loaded through arc-swap in
+    /// the process, so a write slows down with every thread alive (the collections bench's
+    /// write-scaling report). seize instead batches the versions a cell gives up and checks
+    /// the other threads once per batch, skipping the inactive ones, so a write costs the same
+    /// with 1,000 idle threads as with none.
+    ///
+    /// The protocol:
+    /// - The cell owns one count on the published version (the pointer came from
+    ///   `Shared::into_raw`).
+    /// - A reader enters the collector, loads the pointer (`protect`), takes its own count and
+    ///   leaves: a `load` or `snapshot` is always a counted `Shared<T>` (so a `Snapshot` stays
+    ///   `Send` and `Sync` as with arc-swap, and never holds a guard).
+    /// - A writer (under the writers' lock) swaps in the new pointer, takes a count on the old
+    ///   version for its caller, and retires the cell's count on it to the collector. seize
+    ///   runs the reclaimer only once every reader that was inside a guard when the version
+    ///   was retired has left, so no reader can be between its `protect` and its count
+    ///   increment on a version whose cell count is gone.
+    /// - The reclaimer (`release`) drops the cell's count. It runs inside another reader's
+    ///   `leave` or another write's retire, where user code must not run (a `Drop` could panic
+    ///   through seize or write back to the cell), so when that count was the last it moves
+    ///   the value into the cell's `graves` instead of dropping it. The graves are emptied
+    ///   (values dropped) by the next writer after it releases the writers' lock, and when
+    ///   the cell drops.
+    /// - Each cell has its own collector (as seize recommends, one per data structure), so a
+    ///   cell that is not `Sync` is only ever entered, and its versions only reclaimed, on its
+    ///   own thread.
+    ///
+    /// The cost, in memory: up to [`BATCH`] replaced versions per writing thread stay alive
+    /// until their batch is reclaimed, where arc-swap frees each as soon as its last reader
+    /// lets go.
+    #[cfg(all(not(loom), feature = "seize"))]
+    mod seize_cell {
+        use core::marker::PhantomData;
+        use core::mem::ManuallyDrop;
+        use core::ptr;
+        use core::sync::atomic::{AtomicPtr, Ordering};
+        use std::boxed::Box;
+        use std::vec::Vec;
 
-    impl<C: CellSource> SwapReader<C> {
-        /// A reader of the cell `source` leads to, starting at its current snapshot.
-        pub(crate) fn new(source: C) -> Self {
-            #[cfg(not(loom))]
-            return SwapReader {
-                cache: arc_swap::cache::Cache::new(Access(source)),
-            };
-            #[cfg(loom)]
-            return SwapReader {
-                cached: source.swap_cell().load_full(),
-                source,
-            };
+        use seize::{Collector, Guard};
+
+        use crate::Shared;
+
+        /// Versions a cell gives up before seize checks the other threads for them: the
+        /// write-scaling report's trade of memory for the walk (seize's own default).
+        pub(super) const BATCH: usize = 16;
+
+        /// Values whose last count a reclaimer released, waiting to be dropped where user code
+        /// may run.
+        type Graves<T> = parking_lot::Mutex<Vec<T>>;
+
+        /// One version a cell gave up, on its way through the collector.
+        struct Retired<T> {
+            /// The cell's count on the version: a pointer from `Shared::into_raw`.
+            version: *const T,
+            /// The cell's graves, where the value goes when that count was its last.
+            graves: *const Graves<T>,
         }
 
-        /// The current snapshot, reloaded only if it changed since the last call.
-        #[inline]
-        pub(crate) fn load(&mut self) -> &Shared<C::Value> {
-            #[cfg(not(loom))]
-            return self.cache.load();
-            #[cfg(loom)]
-            {
-                let fresh = {
-                    let current = self
-                        .source
-                        .swap_cell()
-                        .cell
-                        .read()
-                        .unwrap_or_else(PoisonError::into_inner);
-                    (!Shared::ptr_eq(&current, &self.cached)).then(|| Shared::clone(&current))
-                };
-                if let Some(fresh) = fresh {
-                    // The version replaced drops here, with no lock held.
-                    self.cached = fresh;
+        /// The current snapshot of a cell.
+        pub(crate) struct SwapCell<T> {
+            /// The published version: a pointer from `Shared::into_raw` that owns the cell's
+            /// count on it. Null only after `into_inner`.
+            current: AtomicPtr<T>,
+            /// This cell's reclaimer. Declared before `graves`: its drop reclaims every
+            /// retirement still pending, into the graves.
+            collector: Collector,
+            /// Boxed, because retirements point at it and the cell may move.
+            graves: Box<Graves<T>>,
+            /// The cell shares `Shared<T>` handles between threads: it is `Send` and `Sync`
+            /// exactly when `Shared<T>` is (`AtomicPtr` alone would always be).
+            _shares: PhantomData<Shared<T>>,
+        }
+
+        /// A read of the current snapshot: an owned handle (one count).
+        pub(crate) type SwapGuard<T> = Shared<T>;
+
+        impl<T> SwapCell<T> {
+            /// A cell whose first snapshot is `value`.
+            pub(crate) fn new(value: Shared<T>) -> Self {
+                SwapCell {
+                    current: AtomicPtr::new(Shared::into_raw(value).cast_mut()),
+                    collector: Collector::new().batch_size(BATCH),
+                    graves: Box::new(Graves::new(Vec::new())),
+                    _shares: PhantomData,
+                }
+            }
+
+            /// The current snapshot (an owned handle: one count increment).
+            #[inline]
+            pub(crate) fn load(&self) -> SwapGuard<T> {
+                self.load_full()
+            }
+
+            /// The current snapshot as an owned handle (one count increment).
+            pub(crate) fn load_full(&self) -> Shared<T> {
+                let guard = self.collector.enter();
+                let version = guard.protect(&self.current, Ordering::Acquire);
+                // SAFETY: `version` is the published pointer, from `Shared::into_raw`, and the
+                // value is alive with a count of at least 1: the cell's count on it is released
+                // only by the reclaimer of its retirement, which seize runs only after every
+                // thread inside a guard at the retirement (this one, if the version was
+                // swapped out since our `protect`) has left. The handle is never dropped
+                // (`ManuallyDrop`): it only lends the value to `clone`, which takes our count.
+                let version = ManuallyDrop::new(unsafe { Shared::from_raw(version) });
+                let mine = Shared::clone(&version);
+                drop(guard);
+                mine
+            }
+
+            /// Runs `read` on the current version under a guard, without taking a count.
+            #[inline]
+            pub(crate) fn read<R>(&self, read: impl FnOnce(&T) -> R) -> R {
+                let guard = self.collector.enter();
+                let version = guard.protect(&self.current, Ordering::Acquire);
+                // SAFETY: as in `load_full`: the version is alive while this guard is held, and
+                // nothing mutates a published version. The borrow cannot outlive the guard:
+                // `R` is chosen before the borrow's lifetime, so it cannot hold it.
+                let result = read(unsafe { &*version });
+                drop(guard);
+                result
+            }
+
+            /// The published pointer, to compare with a handle already held; never
+            /// dereferenced.
+            #[inline]
+            pub(crate) fn current_ptr(&self) -> *const T {
+                self.current.load(Ordering::Relaxed)
+            }
+
+            /// Publishes `new` and returns the snapshot it replaced (a count of its own).
+            ///
+            /// The cell's count on the replaced version goes to the collector; see the module
+            /// docs. The caller drops the returned handle, and then calls `drop_retired`,
+            /// after releasing the writers' lock.
+            pub(crate) fn swap(&self, new: Shared<T>) -> Shared<T> {
+                let old = self
+                    .current
+                    .swap(Shared::into_raw(new).cast_mut(), Ordering::AcqRel);
+                // SAFETY: `old` was the published pointer, from `Shared::into_raw`, carrying
+                // the cell's count, which is still held (it is retired below, not dropped): the
+                // value is alive. The handle only lends it to `clone`, the caller's count.
+                let replaced = Shared::clone(&ManuallyDrop::new(unsafe { Shared::from_raw(old) }));
+                let retired = Box::into_raw(Box::new(Retired {
+                    version: old.cast_const(),
+                    graves: ptr::from_ref(&*self.graves),
+                }));
+                // SAFETY: seize's `retire` contract:
+                // - "no longer accessible to any thread that enters after": the retirement
+                //   stands for `old`, which readers reach only through `current`, and the swap
+                //   above took it out of `current` before this call (readers load `current`
+                //   with seize's `protect` ordering, which pairs with the collector's
+                //   barriers); the `Retired` box itself is never shared.
+                // - "not accessed by the current thread after": this function returns the
+                //   caller's own count (`replaced`), not the retired one, and never touches
+                //   `retired` again.
+                // - "valid to pass to the reclaimer": `release::<T>` takes `retired` back as
+                //   the `Box` it is, once (seize runs each reclaimer once), and releases the
+                //   cell's count exactly once; `graves` is alive whenever a reclaimer of this
+                //   collector runs (the collector is dropped, reclaiming every pending
+                //   retirement, before the graves: field order).
+                unsafe { self.collector.retire(retired, release::<T>) };
+                replaced
+            }
+
+            /// Drops the values that reclaimers left in the graves. Called by writers after
+            /// releasing the writers' lock, so that those `Drop`s run where a write's own do.
+            pub(crate) fn drop_retired(&self) {
+                let dead = core::mem::take(&mut *self.graves.lock());
+                drop(dead);
+            }
+
+            /// The current snapshot, consuming the cell.
+            pub(crate) fn into_inner(mut self) -> Shared<T> {
+                let version = core::mem::replace(self.current.get_mut(), ptr::null_mut());
+                // SAFETY: the published pointer and the cell's count, taken out of the cell
+                // (which now holds null, so its drop does not release the count again). The
+                // cell is owned, so no thread is inside a read of it.
+                unsafe { Shared::from_raw(version) }
+            }
+        }
+
+        impl<T> Drop for SwapCell<T> {
+            fn drop(&mut self) {
+                let version = *self.current.get_mut();
+                if !version.is_null() {
+                    // SAFETY: the published pointer and the cell's count, released once. With
+                    // `&mut self` no thread is inside a read of the cell (reads borrow it and
+                    // leave their guard before returning), so no reader can be between its
+                    // `protect` and its count increment.
+                    drop(unsafe { Shared::from_raw(version) });
+                }
+                // Then the fields: the collector reclaims every pending retirement into the
+                // graves, and the graves drop their values.
+            }
+        }
+
+        /// Turns a read into an owned handle: it already is one.
+        pub(crate) fn guard_into_shared<T>(guard: SwapGuard<T>) -> Shared<T> {
+            guard
+        }
+
+        /// The reclaimer of a retired version: releases the cell's count on it. When that was
+        /// the last count, the value goes into the cell's graves rather than being dropped
+        /// here (see the module docs).
+        ///
+        /// # Safety
+        ///
+        /// `retired` came from `Box::into_raw` in `swap`, is passed once, and its cell's
+        /// graves are alive (seize's contract for a reclaimer, and `swap`'s SAFETY comment).
+        unsafe fn release<T>(retired: *mut Retired<T>, _collector: &Collector) {
+            // SAFETY: the function's contract: a `Box` from `swap`, taken back once.
+            let retired = unsafe { Box::from_raw(retired) };
+            // SAFETY: `version` came from `Shared::into_raw` and carries the cell's count,
+            // released here and nowhere else.
+            let version = unsafe { Shared::from_raw(retired.version) };
+            if let Some(value) = Shared::into_inner(version) {
+                // SAFETY: the graves outlive every reclaimer of the collector (contract).
+                let graves = unsafe { &*retired.graves };
+                graves.lock().push(value);
+            }
+        }
+    }
+
+    /// The loom backend: a loom `RwLock<Shared<T>>` stand-in (see the module docs for what it
+    /// models).
+    #[cfg(loom)]
+    mod loom_cell {
+        use std::sync::PoisonError;
+
+        use crate::Shared;
+
+        /// The current snapshot of a cell.
+        pub(crate) struct SwapCell<T> {
+            cell: loom::sync::RwLock<Shared<T>>,
+        }
+
+        /// A read of the current snapshot: an owned handle.
+        pub(crate) type SwapGuard<T> = Shared<T>;
+
+        // Nothing panics while the stand-in's lock is held (a clone of `Shared` or a pointer
+        // swap), so it is never poisoned in fact; taking it through a poison is for robustness.
+        impl<T> SwapCell<T> {
+            /// A cell whose first snapshot is `value`.
+            pub(crate) fn new(value: Shared<T>) -> Self {
+                SwapCell {
+                    cell: loom::sync::RwLock::new(value),
+                }
+            }
+
+            /// The current snapshot.
+            pub(crate) fn load(&self) -> SwapGuard<T> {
+                self.load_full()
+            }
+
+            /// The current snapshot as an owned handle (one count increment).
+            pub(crate) fn load_full(&self) -> Shared<T> {
+                // The read lock stands for arc-swap's acquire load; the clone is one increment
+                // (no user code runs under the lock).
+                Shared::clone(&self.cell.read().unwrap_or_else(PoisonError::into_inner))
+            }
+
+            /// Runs `read` on an owned handle to the current snapshot (not under the stand-in's
+            /// lock: `read` is user code).
+            pub(crate) fn read<R>(&self, read: impl FnOnce(&T) -> R) -> R {
+                read(&self.load_full())
+            }
+
+            /// The published pointer, to compare with a handle already held.
+            pub(crate) fn current_ptr(&self) -> *const T {
+                Shared::as_ptr(&self.cell.read().unwrap_or_else(PoisonError::into_inner))
+            }
+
+            /// Publishes `new` and returns the snapshot it replaced.
+            pub(crate) fn swap(&self, new: Shared<T>) -> Shared<T> {
+                core::mem::replace(
+                    &mut *self.cell.write().unwrap_or_else(PoisonError::into_inner),
+                    new,
+                )
+            }
+
+            /// Nothing to drop: the stand-in keeps nothing of replaced versions.
+            pub(crate) fn drop_retired(&self) {}
+
+            /// The current snapshot, consuming the cell.
+            pub(crate) fn into_inner(self) -> Shared<T> {
+                self.cell
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner)
+            }
+        }
+
+        /// Turns a read into an owned handle: it already is one.
+        pub(crate) fn guard_into_shared<T>(guard: SwapGuard<T>) -> Shared<T> {
+            guard
+        }
+    }
+
+    /// The reader of the backends whose loads return owned handles (seize, loom): it keeps
+    /// the version it last loaded and reloads when the cell's pointer differs from it. The
+    /// kept version is alive (it holds a count), so its address cannot be reused by a newer
+    /// version: an equal pointer is the same version.
+    #[cfg(any(loom, feature = "seize"))]
+    mod polling {
+        use super::CellSource;
+        use crate::Shared;
+
+        /// A reader's private cache of one cell's current snapshot, for hot read loops.
+        pub(crate) struct SwapReader<C: CellSource> {
+            source: C,
+            cached: Shared<C::Value>,
+        }
+
+        impl<C: CellSource> SwapReader<C> {
+            /// A reader of the cell `source` leads to, starting at its current snapshot.
+            pub(crate) fn new(source: C) -> Self {
+                SwapReader {
+                    cached: source.swap_cell().load_full(),
+                    source,
+                }
+            }
+
+            /// The current snapshot, reloaded only if it changed since the last call. The
+            /// version it replaces is dropped here, outside any lock.
+            #[inline]
+            pub(crate) fn load(&mut self) -> &Shared<C::Value> {
+                let cell = self.source.swap_cell();
+                if cell.current_ptr() != Shared::as_ptr(&self.cached) {
+                    self.cached = cell.load_full();
                 }
                 &self.cached
             }

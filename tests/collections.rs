@@ -23,6 +23,12 @@ use std::thread;
 use cowkit::{CowCell, CowList, CowMap, CowSet, OwnedReader, Shared, Snapshot};
 use support::{assert_no_leak, panic_message};
 
+/// Whether a replaced version is freed as soon as its last reader lets go. True of the
+/// default publication (arc-swap). With the `seize` feature the cell keeps its own count on a
+/// replaced version until its batch is reclaimed, and the value is dropped by a later write or
+/// the cell's drop: the tests check those later frees instead.
+const FREES_PROMPTLY: bool = !cfg!(feature = "seize");
+
 /// Counts live instances; a clone panics when `panic_in_clone` is set on the original.
 #[derive(Debug)]
 struct Probe {
@@ -92,8 +98,10 @@ fn cell_update_publishes_one_version_for_many_changes() {
     assert_eq!(len, 3);
     assert_eq!(*cell.load(), [1, 2, 3]);
     assert_eq!(*before, [1]);
-    // Exactly one new version: the old snapshot is now shared only by `before`.
-    assert_eq!(Shared::strong_count(&before), 1);
+    // Exactly one new version: the old snapshot is now shared only by `before` (and, with
+    // `seize`, by the cell's retired count until its batch is reclaimed).
+    let others = usize::from(!FREES_PROMPTLY);
+    assert_eq!(Shared::strong_count(&before), 1 + others);
 }
 
 #[test]
@@ -191,11 +199,13 @@ fn panicking_update_publishes_nothing_and_leaves_the_cell_usable() {
         cell.update(|v| v.truncate(1));
         assert_eq!(cell.load().len(), 1);
         drop(before);
-        assert_eq!(
-            live.load(Ordering::SeqCst),
-            1,
-            "the copies made by the panicking update leaked"
-        );
+        if FREES_PROMPTLY {
+            assert_eq!(
+                live.load(Ordering::SeqCst),
+                1,
+                "the copies made by the panicking update leaked"
+            );
+        }
         drop(cell);
         assert_eq!(live.load(Ordering::SeqCst), 0);
     });
@@ -283,6 +293,12 @@ impl Drop for WritesOnDrop {
 fn the_replaced_version_is_freed_after_the_lock_is_released() {
     let list = DROP_LOG.get_or_init(|| CowList::from(vec![WritesOnDrop { armed: true }]));
     list.clear(); // frees the armed element, whose drop pushes an unarmed one
+    if !FREES_PROMPTLY {
+        // With `seize`, the cleared version is dropped by a write after its batch is reclaimed.
+        for _ in 0..64 {
+            list.update(|_| {});
+        }
+    }
     assert_eq!(*list.load(), [WritesOnDrop { armed: false }]);
 }
 
@@ -489,16 +505,23 @@ fn old_versions_are_freed_when_their_last_reader_lets_go() {
             }
         }
         // Current version: 50 probes; kept versions: 1 + 11 + 21 + 31 + 41 probes.
-        assert_eq!(live.load(Ordering::SeqCst), 50 + 1 + 11 + 21 + 31 + 41);
+        let expected = 50 + 1 + 11 + 21 + 31 + 41;
+        if FREES_PROMPTLY {
+            assert_eq!(live.load(Ordering::SeqCst), expected);
+        } else {
+            assert!(live.load(Ordering::SeqCst) >= expected);
+        }
         for (i, snap) in kept.iter().enumerate() {
             assert_eq!(snap.len(), i * 10 + 1);
         }
         drop(kept);
-        assert_eq!(
-            live.load(Ordering::SeqCst),
-            50,
-            "a replaced version was not freed"
-        );
+        if FREES_PROMPTLY {
+            assert_eq!(
+                live.load(Ordering::SeqCst),
+                50,
+                "a replaced version was not freed"
+            );
+        }
         drop(list);
         assert_eq!(live.load(Ordering::SeqCst), 0);
     });

@@ -154,3 +154,30 @@ fn loom_try_unwrap_races_drop() {
         assert_eq!(live.load(SeqCst), 0);
     });
 }
+
+#[test]
+fn loom_into_inner_on_two_threads_gives_the_value_to_exactly_one() {
+    loom::model(|| {
+        let live = live_counter();
+        let a = Shared::new(Tracked::new(1, &live));
+        let b = Shared::clone(&a);
+        let t = thread::spawn(move || {
+            assert_eq!(b.get(), 1);
+            Shared::into_inner(b).map(|mut value| {
+                value.set(3); // owned now: must not race with the other thread's read
+                value.get()
+            })
+        });
+        assert_eq!(a.get(), 1);
+        let here = Shared::into_inner(a).map(|mut value| {
+            value.set(2);
+            value.get()
+        });
+        let there = t.join().unwrap();
+        assert!(
+            matches!((here, there), (Some(2), None) | (None, Some(3))),
+            "exactly one thread must get the value: {here:?} {there:?}"
+        );
+        assert_eq!(live.load(SeqCst), 0);
+    });
+}
