@@ -546,7 +546,7 @@ fn write_scaling_report() {
     let rounds: u32 = std::env::var("COWKIT_SCALING_ROUNDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(4_000);
+        .unwrap_or(20_000);
     println!(
         "\none write (push + remove on a list of 1,000 u64) with N idle threads that loaded once"
     );
