@@ -269,6 +269,36 @@ fn collections_tour() {
         seen["mode"],
         config.get("mode").unwrap()
     );
+
+    // A cached reader that owns its Arc: it lives in a struct or moves to a thread, and costs
+    // one pointer compare per load while nothing changes.
+    let routes = Arc::new(CowMap::from([("/", 80u16)]));
+    let mut reader = routes.owned_reader();
+    let before = reader.load() as *const _;
+    let same = std::ptr::eq(before, reader.load());
+    routes.insert("/admin", 8080);
+    let keys = thread::spawn(move || reader.load().len()).join().unwrap();
+    println!(
+        "owned_reader: no write, same version = {same}; after an insert, another thread's load sees {keys} routes"
+    );
+    let built = routes.get_or_insert_with("/health", || 204);
+    let unchanged = routes.snapshot();
+    let removed = routes.remove_if("/", |port| *port == 443);
+    println!(
+        "get_or_insert_with(\"/health\") = {built}; remove_if(\"/\", port == 443) = {removed:?}, nothing published = {}",
+        Shared::ptr_eq(&unchanged, &routes.snapshot())
+    );
+    let mut names: Vec<&str> = routes.keys().collect(); // clones of one version's keys
+    names.sort();
+    println!("for (k, v) in &map / keys(): {names:?}");
+    println!(
+        "publication: {}",
+        if cfg!(feature = "seize") {
+            "seize (writes stay flat as idle threads accumulate)"
+        } else {
+            "arc-swap (the default; build with --features seize for the other strategy)"
+        }
+    );
 }
 
 fn buffer_tour() {
