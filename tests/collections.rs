@@ -211,6 +211,42 @@ fn panicking_update_publishes_nothing_and_leaves_the_cell_usable() {
     });
 }
 
+/// Panics in its `Drop` when armed.
+#[derive(Clone, Debug, PartialEq)]
+struct PanicsOnDrop(bool);
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        if self.0 && !std::thread::panicking() {
+            resume_unwind(Box::new("drop panicked"));
+        }
+    }
+}
+
+#[test]
+fn a_write_can_panic_after_it_published() {
+    // The replaced version's `Drop` panics after the write published and unlocked: the write
+    // panics, its change is visible, and the cell stays usable (the documented "panic after
+    // publish").
+    let cell = CowCell::new(vec![PanicsOnDrop(true)]);
+    let msg = panic_message(|| cell.update(|v| v[0].0 = false));
+    if FREES_PROMPTLY {
+        assert_eq!(msg.as_deref(), Some("drop panicked"));
+    }
+    assert_eq!(
+        *cell.load(),
+        [PanicsOnDrop(false)],
+        "the change was published"
+    );
+    cell.update(|v| v.push(PanicsOnDrop(false)));
+    assert_eq!(cell.load().len(), 2, "the cell stays usable");
+    // (With `seize` the replaced version is dropped by a later write or the cell's drop, where
+    // the same panic surfaces.)
+    if !FREES_PROMPTLY {
+        let _ = panic_message(|| drop(cell));
+    }
+}
+
 #[test]
 fn panicking_clone_publishes_nothing() {
     warm_up_reader_slots();
