@@ -52,6 +52,52 @@ const fn pointer_word(len: usize, tag: u8) -> u64 {
     len as u64 | (tag as u64) << 56
 }
 
+/// Copies `n` bytes from `src` to `dst`, as `ptr::copy_nonoverlapping`, but copies of up to 16
+/// bytes (a pushed `char`, a short word) without a call: two possibly overlapping loads and
+/// stores of the widest size that fits, as small-copy routines do.
+///
+/// # Safety
+///
+/// As `ptr::copy_nonoverlapping(src, dst, n)`.
+#[inline(always)]
+unsafe fn copy_short(src: *const u8, dst: *mut u8, n: usize) {
+    // SAFETY: `src..src + n` is readable and `dst..dst + n` writable and the two do not
+    // overlap (the caller's contract); each access below lies within them, unaligned
+    // (`read_unaligned` / `write_unaligned`). All loads happen before the stores, so the
+    // overlap of the two halves within `dst` writes equal bytes twice.
+    unsafe {
+        match n {
+            0 => {}
+            1 => *dst = *src,
+            2..=3 => {
+                let (a, b) = (
+                    src.cast::<u16>().read_unaligned(),
+                    src.add(n - 2).cast::<u16>().read_unaligned(),
+                );
+                dst.cast::<u16>().write_unaligned(a);
+                dst.add(n - 2).cast::<u16>().write_unaligned(b);
+            }
+            4..=7 => {
+                let (a, b) = (
+                    src.cast::<u32>().read_unaligned(),
+                    src.add(n - 4).cast::<u32>().read_unaligned(),
+                );
+                dst.cast::<u32>().write_unaligned(a);
+                dst.add(n - 4).cast::<u32>().write_unaligned(b);
+            }
+            8..=16 => {
+                let (a, b) = (
+                    src.cast::<u64>().read_unaligned(),
+                    src.add(n - 8).cast::<u64>().read_unaligned(),
+                );
+                dst.cast::<u64>().write_unaligned(a);
+                dst.add(n - 8).cast::<u64>().write_unaligned(b);
+            }
+            _ => ptr::copy_nonoverlapping(src, dst, n),
+        }
+    }
+}
+
 /// Bits 0..56 of the second word: a pointer handle's length.
 const LEN_MASK: u64 = (1 << 56) - 1;
 
@@ -644,7 +690,7 @@ impl CowString {
         let tag = self.tag();
         if tag >= HEAP {
             debug_assert!(tag == STATIC || len <= self.header().capacity);
-            self.set_pointer(self.ptr, len, tag);
+            self.set_pointer_len(len, tag);
         } else if len < INLINE_CAP {
             self.last = LastByte::new(INLINE_LEN + len as u8);
         } else {
@@ -653,16 +699,23 @@ impl CowString {
         }
     }
 
+    /// Sets a pointer handle's length and tag (the second word) in one store, leaving the
+    /// pointer as it is.
+    #[inline]
+    fn set_pointer_len(&mut self, len: usize, tag: u8) {
+        let word = pointer_word(len, tag).to_le();
+        // SAFETY: bytes 8..16 of the 16-byte, 8-aligned handle, aligned; the word's top byte
+        // is `tag`, a valid last byte.
+        unsafe { (self as *mut Self).cast::<u64>().add(1).write(word) };
+    }
+
     /// Turns `self` into a pointer handle (heap or static) on `len` bytes at `text`, as two
     /// word stores, so that later reads of the second word load what was stored whole. What
     /// `self` held before is overwritten, not dropped.
     #[inline]
     fn set_pointer(&mut self, text: *const u8, len: usize, tag: u8) {
         self.ptr = text;
-        let word = pointer_word(len, tag).to_le();
-        // SAFETY: bytes 8..16 of the 16-byte, 8-aligned handle, aligned; the word's top byte
-        // is `tag`, a valid last byte.
-        unsafe { (self as *mut Self).cast::<u64>().add(1).write(word) };
+        self.set_pointer_len(len, tag);
     }
 
     /// The text as bytes: a pointer and a length.
@@ -802,12 +855,22 @@ impl CowString {
     /// Appends `bytes`, which the caller guarantees are UTF-8 (a whole `str` or `char`).
     #[inline]
     fn push_bytes(&mut self, bytes: &[u8]) {
-        let (dst, len) = self.writable(bytes.len());
-        // SAFETY: `writable` made room for `bytes.len()` more bytes after the `len` in use;
-        // `bytes` cannot overlap them: it borrows something other than `self`, and if it is
-        // another handle's text in a block we shared, `writable` moved us out of that block.
-        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), dst.add(len), bytes.len()) };
-        self.set_len(len + bytes.len());
+        let n = bytes.len();
+        let (dst, len) = self.writable(n);
+        // SAFETY: `writable` made room for `n` more bytes after the `len` in use; `bytes`
+        // cannot overlap them: it borrows something other than `self`, and if it is another
+        // handle's text in a block we shared, `writable` moved us out of that block.
+        unsafe { copy_short(bytes.as_ptr(), dst.add(len), n) };
+        // After `writable` the text is inline (its bytes are the handle's) or in a private heap
+        // block: which one is known from `dst`, without reading the handle back (the copy
+        // could have written it, so the compiler would reload it).
+        if ptr::eq(dst, (&raw const *self).cast::<u8>()) {
+            self.set_len(len + n);
+        } else {
+            // The heap case of `set_len`, its tag known: one store.
+            debug_assert!(self.is_heap() && len + n <= self.header().capacity);
+            self.set_pointer_len(len + n, HEAP);
+        }
     }
 
     /// Inserts `bytes` (UTF-8) at `idx`, a char boundary the caller checked.
