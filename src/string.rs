@@ -61,40 +61,40 @@ const fn pointer_word(len: usize, tag: u8) -> u64 {
 /// As `ptr::copy_nonoverlapping(src, dst, n)`.
 #[inline(always)]
 unsafe fn copy_short(src: *const u8, dst: *mut u8, n: usize) {
-    // SAFETY: `src..src + n` is readable and `dst..dst + n` writable and the two do not
-    // overlap (the caller's contract); each access below lies within them, unaligned
-    // (`read_unaligned` / `write_unaligned`). All loads happen before the stores, so the
-    // overlap of the two halves within `dst` writes equal bytes twice.
+    // SAFETY: the caller's contract, passed on; each arm's `n` is within `copy_halves`'s
+    // bounds for its word.
     unsafe {
         match n {
             0 => {}
             1 => *dst = *src,
-            2..=3 => {
-                let (a, b) = (
-                    src.cast::<u16>().read_unaligned(),
-                    src.add(n - 2).cast::<u16>().read_unaligned(),
-                );
-                dst.cast::<u16>().write_unaligned(a);
-                dst.add(n - 2).cast::<u16>().write_unaligned(b);
-            }
-            4..=7 => {
-                let (a, b) = (
-                    src.cast::<u32>().read_unaligned(),
-                    src.add(n - 4).cast::<u32>().read_unaligned(),
-                );
-                dst.cast::<u32>().write_unaligned(a);
-                dst.add(n - 4).cast::<u32>().write_unaligned(b);
-            }
-            8..=16 => {
-                let (a, b) = (
-                    src.cast::<u64>().read_unaligned(),
-                    src.add(n - 8).cast::<u64>().read_unaligned(),
-                );
-                dst.cast::<u64>().write_unaligned(a);
-                dst.add(n - 8).cast::<u64>().write_unaligned(b);
-            }
+            2..=3 => copy_halves::<u16>(src, dst, n),
+            4..=7 => copy_halves::<u32>(src, dst, n),
+            8..=16 => copy_halves::<u64>(src, dst, n),
             _ => ptr::copy_nonoverlapping(src, dst, n),
         }
+    }
+}
+
+/// Copies `n` bytes, `size_of::<W>() <= n <= 2 * size_of::<W>()`, as two words `W`: the first
+/// `size_of::<W>()` bytes and the last, which overlap when `n` is less than twice the size.
+///
+/// # Safety
+///
+/// As `ptr::copy_nonoverlapping(src, dst, n)`, with `n` in the range above.
+#[inline(always)]
+unsafe fn copy_halves<W: Copy>(src: *const u8, dst: *mut u8, n: usize) {
+    let w = size_of::<W>();
+    debug_assert!(w <= n && n <= 2 * w);
+    // SAFETY: both words lie within `src..src + n` and `dst..dst + n` (`w <= n`), which are
+    // valid and do not overlap (the caller's contract); the accesses are unaligned. Both loads
+    // happen before the stores, so the overlapping middle is written twice with equal bytes.
+    unsafe {
+        let (first, last) = (
+            src.cast::<W>().read_unaligned(),
+            src.add(n - w).cast::<W>().read_unaligned(),
+        );
+        dst.cast::<W>().write_unaligned(first);
+        dst.add(n - w).cast::<W>().write_unaligned(last);
     }
 }
 

@@ -912,3 +912,24 @@ fn serde_as_a_string() {
     assert!(short.is_inline());
     assert!(serde_json::from_str::<CowString>("12").is_err());
 }
+
+#[test]
+fn appends_of_every_short_length_match_string() {
+    // Appends of 0..=40 bytes take the short-copy paths (1, 2..=3, 4..=7, 8..=16 bytes) and the
+    // `memcpy` one, onto inline, heap and shared texts.
+    let text = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
+    for start in [0, 5, 15, 16, 40] {
+        for n in 0..=40 {
+            let mut expected = String::from(&text[..start]);
+            let mut s = CowString::from(&text[..start]);
+            let shared = s.clone();
+            expected.push_str(&text[start % 3..start % 3 + n]);
+            s.push_str(&text[start % 3..start % 3 + n]);
+            assert_eq!(s, expected, "start {start}, n {n}");
+            assert_eq!(shared, &text[..start], "a clone changed");
+            s.push('é');
+            expected.push('é');
+            assert_eq!(s, expected);
+        }
+    }
+}
