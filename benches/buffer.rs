@@ -8,7 +8,9 @@
 //!   in the parent;
 //! - the same sweep over a freshly cloned 1 GiB `CowBuffer`: the mean without timers, then
 //!   p50 / p99 / max and the first write with a timer around each write; once with a warm page
-//!   pool and once with an empty pool after `malloc_trim` (memory fresh from the kernel);
+//!   pool, once with an empty pool after `malloc_trim`, and once in a fresh process (the bench
+//!   binary run again to do only that sweep: a program that has freed nothing yet, whose
+//!   copies all land in memory fresh from the kernel);
 //! - table metadata per page and the memory of a 1 GiB `zeroed` buffer.
 //!
 //! It runs when no filter is given or the filter matches `report`.
@@ -329,6 +331,46 @@ fn cowbuffer_sweep(source: &CowBuffer) -> Sweep {
     summarize(times, mean_ns)
 }
 
+/// The environment variable that makes the bench binary run one fresh-process sweep (see
+/// [`fresh_process_sweep`]) instead of the benches.
+const FRESH_SWEEP_VAR: &str = "COWKIT_FRESH_SWEEP_BYTES";
+
+/// The sweep in a process that has freed nothing yet: the bench binary runs itself with
+/// [`FRESH_SWEEP_VAR`] set, populates a buffer of `len` bytes, and sweeps a clone of it with
+/// the page pool off, so that every page the mean pass copies into is fresh memory from the
+/// kernel, as a program that never ran a sweep before gets. (Its percentiles come from the
+/// second pass, over memory the first pass gave back to the heap.)
+fn fresh_process_sweep(len: usize) -> Sweep {
+    let out = std::process::Command::new(std::env::current_exe().expect("the bench binary"))
+        .env(FRESH_SWEEP_VAR, len.to_string())
+        .output()
+        .expect("run the bench binary for a fresh-process sweep");
+    assert!(out.status.success(), "the fresh-process sweep failed");
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let n: Vec<f64> = text
+        .split_whitespace()
+        .map(|x| x.parse().expect("a number"))
+        .collect();
+    Sweep {
+        mean_ns: n[0],
+        p50_ns: n[1] as u64,
+        p99_ns: n[2] as u64,
+        max_ns: n[3] as u64,
+        first_ns: n[4] as u64,
+    }
+}
+
+/// The child's side of [`fresh_process_sweep`]: prints mean, p50, p99, max and first.
+fn run_fresh_sweep(len: usize) {
+    let source = populated(len);
+    CowBuffer::set_page_pool_limit(0);
+    let s = cowbuffer_sweep(&source);
+    println!(
+        "{} {} {} {} {}",
+        s.mean_ns, s.p50_ns, s.p99_ns, s.max_ns, s.first_ns
+    );
+}
+
 /// Returns freed heap memory to the kernel, so that the next allocations are fresh pages.
 fn trim_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -352,6 +394,8 @@ fn report() {
         println!("  CowBuffer::clone: {:?}", clone_start.elapsed());
         drop(fork);
 
+        let fresh = fresh_process_sweep(len);
+        print_sweep("CowBuffer, fresh process (mean: fresh memory)", &fresh);
         let previous = CowBuffer::set_page_pool_limit(0);
         trim_heap();
         let cold = cowbuffer_sweep(&source);
@@ -363,9 +407,10 @@ fn report() {
         print_sweep("CowBuffer, warm pool", &warm);
         CowBuffer::set_page_pool_limit(previous);
         println!(
-            "  per page, mean: CowBuffer / kernel = {:.3} (warm pool), {:.3} (empty pool)",
+            "  per page, mean: CowBuffer / kernel = {:.3} (warm pool), {:.3} (empty pool), {:.3} (fresh process)",
             warm.mean_ns / kernel.mean_ns,
-            cold.mean_ns / kernel.mean_ns
+            cold.mean_ns / kernel.mean_ns,
+            fresh.mean_ns / kernel.mean_ns
         );
 
         // The first write after a clone, alone: 64 trials at scattered pages (cold paths).
@@ -449,6 +494,10 @@ fn report() {
 }
 
 fn main() {
+    if let Ok(len) = std::env::var(FRESH_SWEEP_VAR) {
+        run_fresh_sweep(len.parse().expect("a byte count"));
+        return;
+    }
     benches();
     Criterion::default().configure_from_args().final_summary();
     let args: Vec<String> = std::env::args().skip(1).collect();
