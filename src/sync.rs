@@ -389,7 +389,7 @@ pub(crate) mod swap {
         use core::marker::PhantomData;
         use core::mem::ManuallyDrop;
         use core::ptr;
-        use core::sync::atomic::{AtomicPtr, Ordering};
+        use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
         use std::boxed::Box;
         use std::vec::Vec;
 
@@ -403,7 +403,41 @@ pub(crate) mod swap {
 
         /// Values whose last count a reclaimer released, waiting to be dropped where user code
         /// may run.
-        type Graves<T> = parking_lot::Mutex<Vec<T>>;
+        struct Graves<T> {
+            /// Set after a value is buried, so that a write with nothing to drop (most of
+            /// them: a batch is reclaimed once per `BATCH` retirements) costs one load, not a
+            /// lock round trip.
+            pending: AtomicBool,
+            values: parking_lot::Mutex<Vec<T>>,
+        }
+
+        impl<T> Graves<T> {
+            fn new() -> Self {
+                Graves {
+                    pending: AtomicBool::new(false),
+                    values: parking_lot::Mutex::new(Vec::new()),
+                }
+            }
+
+            /// Keeps `value` until the next `exhume`.
+            fn bury(&self, value: T) {
+                self.values.lock().push(value);
+                // Release: a writer that sees the flag (Acquire) finds the value under the
+                // lock; one that misses it finds it at a later write or the cell's drop.
+                self.pending.store(true, Ordering::Release);
+            }
+
+            /// The values buried so far (none without touching the lock when none were).
+            fn exhume(&self) -> Vec<T> {
+                if !self.pending.load(Ordering::Acquire) {
+                    return Vec::new();
+                }
+                // Cleared before the take: a value buried in between is taken now, and its
+                // flag, set again, costs one extra (empty) take later; none is missed.
+                self.pending.store(false, Ordering::Relaxed);
+                core::mem::take(&mut *self.values.lock())
+            }
+        }
 
         /// One version a cell gave up, on its way through the collector.
         struct Retired<T> {
@@ -437,7 +471,7 @@ pub(crate) mod swap {
                 SwapCell {
                     current: AtomicPtr::new(Shared::into_raw(value).cast_mut()),
                     collector: Collector::new().batch_size(BATCH),
-                    graves: Box::new(Graves::new(Vec::new())),
+                    graves: Box::new(Graves::new()),
                     _shares: PhantomData,
                 }
             }
@@ -522,8 +556,7 @@ pub(crate) mod swap {
             /// Drops the values that reclaimers left in the graves. Called by writers after
             /// releasing the writers' lock, so that those `Drop`s run where a write's own do.
             pub(crate) fn drop_retired(&self) {
-                let dead = core::mem::take(&mut *self.graves.lock());
-                drop(dead);
+                drop(self.graves.exhume());
             }
 
             /// The current snapshot, consuming the cell.
@@ -573,7 +606,7 @@ pub(crate) mod swap {
             if let Some(value) = Shared::into_inner(version) {
                 // SAFETY: the graves outlive every reclaimer of the collector (contract).
                 let graves = unsafe { &*retired.graves };
-                graves.lock().push(value);
+                graves.bury(value);
             }
         }
     }
