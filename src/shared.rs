@@ -107,6 +107,22 @@ impl RefCount {
     }
 }
 
+/// Starts loading the cache line at `at` (a count, usually), so that an atomic operation on it
+/// soon after does not stall on memory. A hint: it changes nothing and reads nothing into the
+/// program.
+#[inline]
+pub(crate) fn prefetch<T>(at: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `_mm_prefetch` needs SSE, which is in the x86-64 baseline (every x86-64 CPU has
+    // it); a prefetch never faults and reads nothing into the program, whatever the address.
+    unsafe {
+        use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(at.cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
+}
+
 /// Aborts the process: a reference count passed [`MAX_REFCOUNT`].
 #[cold]
 #[inline(never)]
@@ -492,17 +508,7 @@ impl<T> Shared<T> {
     /// `repr(C)`, and for a page the compiler places the count after the 4 KiB of bytes.
     #[inline]
     pub(crate) fn prefetch(this: &Self) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `_mm_prefetch` needs SSE, which is in the x86-64 baseline (every x86-64 CPU
-        // has it); a prefetch never faults and reads nothing into the program, whatever the
-        // address, and this one points at the count of a live allocation anyway.
-        unsafe {
-            use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            let count: *const RefCount = &this.inner().count;
-            _mm_prefetch::<_MM_HINT_T0>(count.cast::<i8>());
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = this;
+        prefetch(&this.inner().count);
     }
 
     /// The size of the one allocation behind a handle (the count and the value), for memory

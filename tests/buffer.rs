@@ -1,5 +1,6 @@
 //! Public-API tests of `CowBuffer`: the API against `Vec<u8>`, holes, growth across table
-//! heights, isolation between clones, bad input, the cursor, the page pool and leaks.
+//! heights, isolation between clones, bad input and the cursor (`tests/buffer_pool.rs`: the page pool and
+//! leaks).
 //! (`tests/model.rs` runs the random-operation model; `--cfg cowkit_small_pages` shrinks pages
 //! to 64 bytes so that the same tests reach deep tables.)
 #![cfg(feature = "std")]
@@ -12,7 +13,7 @@ use std::io::{self, BufRead, Read, Seek, SeekFrom, Write};
 use std::thread;
 
 use cowkit::{BufferCursor, CowBuffer, PAGE_SIZE, PageStats};
-use support::{assert_no_leak, panic_message};
+use support::panic_message;
 
 const P: usize = PAGE_SIZE;
 
@@ -360,52 +361,6 @@ fn cursor_reads_writes_and_seeks_like_io_cursor() -> io::Result<()> {
     let lines: Vec<String> = lines.collect::<io::Result<_>>()?;
     assert_eq!(lines, ["a", "bb", "", "ccc"]);
     Ok(())
-}
-
-/// The pool and leaks, in one test: the pool limit is process-wide state.
-#[test]
-fn pool_reuses_pages_and_nothing_leaks() {
-    let previous = CowBuffer::set_page_pool_limit(0);
-    assert_eq!(CowBuffer::page_pool_bytes(), 0);
-    // With the pool off, every page and node is freed by the thread that drops it.
-    assert_no_leak(|| {
-        let base = CowBuffer::from(pattern(40 * P, 1));
-        let mut fork = base.clone();
-        fork.write_at(3 * P, &pattern(5 * P, 2));
-        fork.fill(0..P, 0);
-        let mut far = fork.clone();
-        far.write_at(1 << 28, b"far");
-        far.truncate(P + 1);
-        drop((base, fork, far));
-        let mut cursor = BufferCursor::new(CowBuffer::new());
-        cursor.write_all(&pattern(3 * P, 4)).unwrap();
-        // The page-moving and page-copying methods.
-        let mut a = CowBuffer::from(pattern(5 * P, 1));
-        let b = a.split_off(2 * P);
-        let mut c = a.clone().split_off(P + 1);
-        c.copy_within(0..10, 5);
-        c.page_mut(0).unwrap()[0] = 1;
-        let d: CowBuffer = b.bytes().collect();
-        drop((a, b, c, d));
-    });
-
-    CowBuffer::set_page_pool_limit(64 * P);
-    drop(CowBuffer::from(pattern(10 * P, 1)));
-    assert!(CowBuffer::page_pool_bytes() >= 10 * P);
-    // Pages taken from the pool hold old bytes: they must never show.
-    let fresh = CowBuffer::zeroed(10 * P);
-    let mut fresh_written = fresh.clone();
-    fresh_written.set(3, 1);
-    assert_eq!(fresh_written.pages().next().unwrap()[4..], [0; P][4..]);
-    let mut short = CowBuffer::new();
-    short.write_at(5, b"x");
-    assert_eq!(short.to_vec(), b"\0\0\0\0\0x");
-    short.resize(P);
-    assert!(short.pages().next().unwrap()[6..].iter().all(|&x| x == 0));
-
-    CowBuffer::set_page_pool_limit(P);
-    assert!(CowBuffer::page_pool_bytes() <= P);
-    CowBuffer::set_page_pool_limit(previous);
 }
 
 #[cfg(feature = "serde")]

@@ -12,14 +12,15 @@ use core::ops::{ControlFlow, Range, RangeBounds};
 
 #[cfg(feature = "std")]
 mod io;
+// The buffer's one module with unsafe code: page handles into arenas of frames.
+#[allow(unsafe_code)]
 mod page;
 mod table;
 
 #[cfg(feature = "std")]
 pub use self::io::BufferCursor;
-use self::page::ZEROS;
+use self::page::{PageRef, ZEROS};
 use self::table::{Leaf, Table};
-use crate::Shared;
 use crate::range::slice_range;
 
 /// The size of one page in bytes: the unit of sharing and copying.
@@ -928,7 +929,7 @@ impl CowBuffer {
             leaf[pos / PAGE_SIZE % FAN..=last % FAN]
                 .iter()
                 .flatten()
-                .for_each(Shared::prefetch);
+                .for_each(PageRef::prefetch);
             loop {
                 let at = pos % PAGE_SIZE;
                 let n = (PAGE_SIZE - at).min(range.end - pos);

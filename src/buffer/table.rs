@@ -66,7 +66,7 @@ impl Clone for Node {
     fn clone(&self) -> Self {
         match self {
             Node::Leaf(pages) => {
-                pages.iter().flatten().for_each(Shared::prefetch);
+                pages.iter().flatten().for_each(PageRef::prefetch);
                 Node::Leaf(pages.clone())
             }
             Node::Branch(children) => {
@@ -82,8 +82,8 @@ impl Drop for Node {
     /// prefetching their counts (each is read to see whether the page is free).
     fn drop(&mut self) {
         if let Node::Leaf(pages) = self {
-            pages.iter().flatten().for_each(Shared::prefetch);
-            page::recycle(pages.iter_mut().filter_map(Option::take));
+            pages.iter().flatten().for_each(PageRef::prefetch);
+            page::release(pages.iter_mut().filter_map(Option::take));
         }
     }
 }
@@ -260,7 +260,7 @@ fn punch(slot: &mut Option<Shared<Node>>, level: u32, first: usize, pages: &Rang
     let lo = pages.start.saturating_sub(first) / child_span;
     let hi = ((pages.end - first - 1) / child_span).min(super::FAN - 1);
     match node {
-        Node::Leaf(slots) => page::recycle(slots[lo..=hi].iter_mut().filter_map(Option::take)),
+        Node::Leaf(slots) => page::release(slots[lo..=hi].iter_mut().filter_map(Option::take)),
         Node::Branch(children) => {
             for (i, child) in children.iter_mut().enumerate().take(hi + 1).skip(lo) {
                 punch(child, level - 1, first + i * child_span, pages);
@@ -280,7 +280,7 @@ fn count(node: &Shared<Node>, shared_above: bool, stats: &mut PageStats) {
         Node::Leaf(pages) => {
             for page in pages.iter().flatten() {
                 stats.resident_bytes += PageRef::ALLOCATION_SIZE;
-                if shared || Shared::strong_count(page) > 1 {
+                if shared || PageRef::strong_count(page) > 1 {
                     stats.shared += 1;
                 } else {
                     stats.private += 1;
@@ -344,7 +344,7 @@ fn diff_nodes(
             let pb = b.and_then(|n| leaf_slot(n, slot));
             let same = match (pa, pb) {
                 (None, None) => true,
-                (Some(x), Some(y)) => Shared::ptr_eq(x, y),
+                (Some(x), Some(y)) => PageRef::ptr_eq(x, y),
                 _ => false,
             };
             if !same && pages.contains(&(first + slot)) {

@@ -50,11 +50,13 @@ unsafe impl GlobalAlloc for CountingAlloc {
 static ALLOC: CountingAlloc = CountingAlloc;
 
 /// Allocations this thread holds right now.
+#[allow(dead_code)] // each test file uses the helpers it needs
 pub fn live_allocations() -> isize {
     LIVE.with(Cell::get)
 }
 
 /// Runs `f` and asserts that it freed every allocation it made on this thread.
+#[allow(dead_code)] // each test file uses the helpers it needs
 pub fn assert_no_leak<R>(f: impl FnOnce() -> R) -> R {
     let before = live_allocations();
     let result = f();
