@@ -378,7 +378,7 @@ impl CowBuffer {
         }
         let n = buf.len().min(self.len - offset);
         let mut done = 0;
-        for chunk in self.chunks(offset..offset + n) {
+        for chunk in self.runs(offset..offset + n) {
             buf[done..done + chunk.len()].copy_from_slice(chunk);
             done += chunk.len();
         }
@@ -586,7 +586,7 @@ impl CowBuffer {
     #[must_use]
     pub fn to_vec(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.len);
-        for chunk in self.pages() {
+        for chunk in self.runs(0..self.len) {
             out.extend_from_slice(chunk);
         }
         out
@@ -820,7 +820,7 @@ impl CowBuffer {
                 },
             );
         } else {
-            for chunk in self.chunks(at..self.len) {
+            for chunk in self.runs(at..self.len) {
                 tail.extend_from_slice(chunk);
             }
         }
@@ -882,6 +882,16 @@ impl CowBuffer {
             end: range.end,
             leaf_no: usize::MAX,
             leaf: None,
+            runs: false,
+        }
+    }
+
+    /// The bytes of `range` (within the length) in as few pieces as the pages' places in
+    /// memory allow: a run of adjacent pages is one piece. For bulk copies out.
+    fn runs(&self, range: Range<usize>) -> Chunks<'_> {
+        Chunks {
+            runs: true,
+            ..self.chunks(range)
         }
     }
 
@@ -911,34 +921,40 @@ impl CowBuffer {
         });
     }
 
-    /// Calls `write(chunk, from)` for each page-sized piece of `range` (within the length),
-    /// where `from` is the piece's offset from `range.start`. Each piece is made writable
-    /// first: shared pages are copied, holes become pages. `write` must set every byte of the
-    /// piece it is given (a whole page handed over is not filled beforehand).
+    /// Calls `write(chunk, from)` for each piece of `range` (within the length) that lies in
+    /// pages adjacent in memory, a leaf at a time, where `from` is the piece's offset from
+    /// `range.start`. Every page of the range is made writable first (shared pages are copied,
+    /// holes become pages); then each run of adjacent frames is one piece, so a long write into
+    /// pages taken in order makes one copy per run instead of one per page. `write` must set
+    /// every byte of the piece it is given (a whole page in the range is not filled first).
     fn write_with(&mut self, range: Range<usize>, mut write: impl FnMut(&mut [u8], usize)) {
         debug_assert!(range.end <= self.len);
         let mut pos = range.start;
         while pos < range.end {
             let leaf_no = pos / PAGE_SIZE / FAN;
             let leaf = self.table.leaf_mut(leaf_no);
-            // Every page of this leaf that the range covers, without walking again. Their
-            // counts sit in separate cache lines (after each page's bytes); the uniqueness check
-            // of each would stall on memory: start loading them all now, so that the misses
-            // overlap with the copies (measured: sequential writes, README).
-            let last = ((range.end - 1) / PAGE_SIZE).min(leaf_no * FAN + FAN - 1);
-            leaf[pos / PAGE_SIZE % FAN..=last % FAN]
+            // The slots of this leaf that the range covers, without walking again.
+            let first = pos / PAGE_SIZE % FAN;
+            let last = ((range.end - 1) / PAGE_SIZE).min(leaf_no * FAN + FAN - 1) % FAN;
+            // Their counts sit side by side in arena headers; load them before the checks.
+            leaf[first..=last]
                 .iter()
                 .flatten()
                 .for_each(PageRef::prefetch);
-            loop {
+            for (slot, page) in leaf.iter_mut().enumerate().take(last + 1).skip(first) {
+                let start = (leaf_no * FAN + slot) * PAGE_SIZE;
+                let whole = range.start <= start && start + PAGE_SIZE <= range.end;
+                page::writable(page, whole);
+            }
+            let mut slot = first;
+            while slot <= last {
+                let n = page::run_len(&leaf[slot..], last + 1 - slot);
+                let bytes = page::run_mut(&mut leaf[slot..], n);
                 let at = pos % PAGE_SIZE;
-                let n = (PAGE_SIZE - at).min(range.end - pos);
-                let page = page::writable(&mut leaf[pos / PAGE_SIZE % FAN], n == PAGE_SIZE);
-                write(&mut page[at..at + n], pos - range.start);
-                pos += n;
-                if pos == range.end || (pos / PAGE_SIZE) % FAN == 0 {
-                    break;
-                }
+                let len = (bytes.len() - at).min(range.end - pos);
+                write(&mut bytes[at..at + len], pos - range.start);
+                pos += len;
+                slot += n;
             }
         }
     }
@@ -962,8 +978,9 @@ impl CowBuffer {
     }
 }
 
-/// The bytes of a range of a buffer, one page-sized piece at a time (holes as zeros); the one
-/// read path behind `read_at`, `pages`, `bytes`, `to_vec`, `==` with slices and `Hash`.
+/// The bytes of a range of a buffer, a page at a time or a run of adjacent pages at a time
+/// (holes as zeros); the one read path behind `read_at`, `pages`, `bytes`, `to_vec`, `==` with
+/// slices and `Hash`.
 #[derive(Clone)]
 struct Chunks<'a> {
     /// The table read.
@@ -976,6 +993,8 @@ struct Chunks<'a> {
     leaf_no: usize,
     /// The slots of leaf `leaf_no`, or `None` when they are all holes.
     leaf: Option<&'a Leaf>,
+    /// Whether a piece may span pages that lie one after another in memory (else one page).
+    runs: bool,
 }
 
 impl<'a> Iterator for Chunks<'a> {
@@ -991,23 +1010,33 @@ impl<'a> Iterator for Chunks<'a> {
             self.leaf_no = page_no / FAN;
             self.leaf = self.table.leaf(self.leaf_no);
         }
-        let bytes = match self.leaf.and_then(|leaf| leaf[page_no % FAN].as_deref()) {
-            Some(page) => &page.0,
-            None => &ZEROS,
+        let slot = page_no % FAN;
+        let bytes = match self.leaf.filter(|leaf| leaf[slot].is_some()) {
+            Some(leaf) => {
+                let max = if self.runs {
+                    (FAN - slot).min(pages_for(self.end) - page_no)
+                } else {
+                    1
+                };
+                let n = page::run_len(&leaf[slot..], max);
+                page::run(&leaf[slot..], n)
+            }
+            None => &ZEROS[..],
         };
         let at = self.pos % PAGE_SIZE;
-        let n = (PAGE_SIZE - at).min(self.end - self.pos);
+        let n = (bytes.len() - at).min(self.end - self.pos);
         self.pos += n;
         Some(&bytes[at..at + n])
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = if self.pos >= self.end {
+        let pages = if self.pos >= self.end {
             0
         } else {
             pages_for(self.end) - self.pos / PAGE_SIZE
         };
-        (n, Some(n))
+        // In runs, at least one piece is left while any page is.
+        (if self.runs { pages.min(1) } else { pages }, Some(pages))
     }
 }
 

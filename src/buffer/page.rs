@@ -57,7 +57,7 @@ const POOLED: bool = cfg!(all(feature = "std", not(loom)));
 /// Frames per arena: as many as fit, with their header, in 512 pages' worth of address space
 /// (510 with 4 KiB pages); one without the pool.
 const FRAMES: usize = if POOLED {
-    (512 * PAGE_SIZE - 64) / (PAGE_SIZE + size_of::<RefCount>() + size_of::<u16>())
+    (512 * PAGE_SIZE - 128) / (PAGE_SIZE + size_of::<RefCount>())
 } else {
     1
 };
@@ -73,6 +73,10 @@ const ARENA_SIZE: usize = if POOLED {
 /// The alignment of an arena, a power of two at least its size: a frame's arena starts at the
 /// frame's address rounded down to it.
 const ARENA_ALIGN: usize = ARENA_SIZE.next_power_of_two();
+
+/// Words of an arena's free-frame bitmap.
+#[cfg(all(feature = "std", not(loom)))]
+const FREE_WORDS: usize = FRAMES.div_ceil(64);
 
 /// The pool's default bound: 4,096 pages (16 MiB with 4 KiB pages: 8 idle arenas). Enough to
 /// absorb the churn of a typical working set of diverged clones without holding much memory
@@ -100,13 +104,12 @@ struct Header {
 /// What the pool knows of one arena.
 #[cfg(all(feature = "std", not(loom)))]
 struct Book {
-    /// Indices of freed frames: a stack, `free[..free_len]`.
-    free: [u16; FRAMES],
-    /// How many entries of `free` are used.
-    free_len: u16,
-    /// Frames `fresh..FRAMES` were never handed out: untouched, so not yet faulted in when the
-    /// arena has no huge page.
-    fresh: u16,
+    /// Bit `i % 64` of word `i / 64` is set when frame `i` is free. The lowest free frame is
+    /// taken first, so pages taken one after another tend to be adjacent in memory (runs, see
+    /// [`run_len`]), and an arena fills from its start, leaving its end untouched.
+    free: [u64; FREE_WORDS],
+    /// How many bits of `free` are set.
+    free_count: u16,
     /// Whether the arena is in the pool's list of arenas with a free frame (then `prev` and
     /// `next` are its neighbours there).
     open: bool,
@@ -237,6 +240,60 @@ pub(crate) fn release(pages: impl Iterator<Item = PageRef>) {
     // SAFETY: each frame yielded lost its last handle just now (see `PageRef::drop`); the
     // handles were forgotten, so none is dropped again.
     unsafe { give_back(dead) };
+}
+
+/// How many slots, from the first, hold pages whose frames follow one another in memory, up to
+/// `max` (0 when the first slot is a hole). Pages written in order usually sit in frames taken
+/// in order from one arena, so a run lets a long read or write make one copy instead of one per
+/// page. Frames of different arenas are never adjacent (an arena's header follows its frames).
+#[inline]
+pub(crate) fn run_len(slots: &[Option<PageRef>], max: usize) -> usize {
+    let Some(first) = slots.first().and_then(Option::as_ref) else {
+        return 0;
+    };
+    let start = first.frame.addr().get();
+    let mut n = 1;
+    while n < max.min(slots.len())
+        && slots[n]
+            .as_ref()
+            .is_some_and(|page| page.frame.addr().get() == start + n * PAGE_SIZE)
+    {
+        n += 1;
+    }
+    n
+}
+
+/// The bytes of the first `n` pages of `slots`, which [`run_len`] found adjacent, as one slice.
+#[inline]
+pub(crate) fn run(slots: &[Option<PageRef>], n: usize) -> &[u8] {
+    assert!(
+        run_len(slots, n) == n,
+        "cowkit: not a run of adjacent pages"
+    );
+    let first = slots[0]
+        .as_ref()
+        .map_or(NonNull::dangling(), |page| page.frame);
+    // SAFETY: the `n` frames lie one after another (checked above) in one arena (frames of two
+    // arenas are never adjacent), and the pointer came from the arena's base, so the slice lies
+    // in one allocation that it may address. Each frame is initialized and held by a handle in
+    // `slots`, borrowed for the slice's lifetime, so none is freed or written meanwhile.
+    unsafe { core::slice::from_raw_parts(first.as_ptr().cast::<u8>(), n * PAGE_SIZE) }
+}
+
+/// The bytes of the first `n` pages of `slots`, adjacent and each held by this handle alone, as
+/// one writable slice.
+#[inline]
+pub(crate) fn run_mut(slots: &mut [Option<PageRef>], n: usize) -> &mut [u8] {
+    assert!(
+        run_len(slots, n) == n && slots[..n].iter_mut().flatten().all(PageRef::is_unique),
+        "cowkit: not a run of adjacent private pages"
+    );
+    let first = slots[0]
+        .as_ref()
+        .map_or(NonNull::dangling(), |page| page.frame);
+    // SAFETY: as in `run`; and every handle is unique and borrowed mutably here, so no other
+    // handle to these frames exists or can be made while the slice lives.
+    unsafe { core::slice::from_raw_parts_mut(first.as_ptr().cast::<u8>(), n * PAGE_SIZE) }
 }
 
 /// Makes the page in `slot` writable and returns its bytes: in place when this handle is the
@@ -374,10 +431,10 @@ pub(crate) mod pool {
     /// The arenas with a free frame, and the bound. It allocates nothing: its list of arenas is
     /// linked through the arenas' own records.
     struct Pool {
-        /// The first arena with at least one free or fresh frame (taken from first); the list
-        /// goes on through `Book::next`.
+        /// The first arena with at least one free frame (taken from first); the list goes on
+        /// through `Book::next`.
         head: Option<NonNull<Header>>,
-        /// Free and fresh frames over all arenas.
+        /// Free frames over all arenas.
         free: usize,
         /// Arenas with every frame free, kept for reuse.
         idle: usize,
@@ -419,7 +476,7 @@ pub(crate) mod pool {
 
     /// `true` when none of the arena's frames is handed out.
     fn wholly_free(book: &Book) -> bool {
-        usize::from(book.free_len) + FRAMES - usize::from(book.fresh) == FRAMES
+        usize::from(book.free_count) == FRAMES
     }
 
     impl Pool {
@@ -486,10 +543,11 @@ pub(crate) mod pool {
         }
     }
 
-    /// A frame with no handle: the most recently freed one of the first open arena, else its
-    /// next fresh one, else the first of a new arena.
+    /// A frame with no handle: the lowest free one of the first open arena, else the first of
+    /// a new arena.
     pub(super) fn take() -> NonNull<Page> {
         let mut pool = POOL.lock();
+        let new = pool.head.is_none();
         let arena = match pool.head {
             Some(arena) => arena,
             None => {
@@ -498,9 +556,15 @@ pub(crate) mod pool {
                 // are written whole before any is read.
                 unsafe {
                     (*arena.as_ptr()).book.get().write(Book {
-                        free: [0; FRAMES],
-                        free_len: 0,
-                        fresh: 0,
+                        free: core::array::from_fn(|word| {
+                            let bits = FRAMES - (word * 64).min(FRAMES);
+                            if bits >= 64 {
+                                u64::MAX
+                            } else {
+                                (1 << bits) - 1
+                            }
+                        }),
+                        free_count: FRAMES as u16,
                         open: false,
                         prev: None,
                         next: None,
@@ -513,24 +577,27 @@ pub(crate) mod pool {
         };
         // SAFETY: under the lock; listed arenas are live.
         let records = unsafe { book(arena) };
-        if wholly_free(records) && records.fresh > 0 {
-            // An idle arena (a new one has handed nothing out yet and was never idle).
-            pool.idle -= 1;
+        if wholly_free(records) {
+            // An idle arena, unless it is the new one just made above.
+            if !new {
+                pool.idle -= 1;
+            }
         }
-        let index = if records.free_len > 0 {
-            records.free_len -= 1;
-            records.free[usize::from(records.free_len)]
-        } else {
-            records.fresh += 1;
-            records.fresh - 1
-        };
-        let full = records.free_len == 0 && usize::from(records.fresh) == FRAMES;
-        if full {
+        let word = records
+            .free
+            .iter()
+            .position(|&bits| bits != 0)
+            .expect("cowkit: a listed arena has a free frame");
+        let bit = records.free[word].trailing_zeros() as usize;
+        records.free[word] &= !(1 << bit);
+        records.free_count -= 1;
+        let index = word * 64 + bit;
+        if records.free_count == 0 {
             // SAFETY: listed (it is the head).
             unsafe { pool.unlink(arena) };
         }
         pool.free -= 1;
-        frame_at(arena_base(arena), usize::from(index))
+        frame_at(arena_base(arena), index)
     }
 
     /// Takes back frames that lost their last handle; an arena this leaves wholly free becomes
@@ -546,9 +613,9 @@ pub(crate) mod pool {
             let arena = header(frame);
             // SAFETY: under the lock; the arena is live (it holds this frame).
             let records = unsafe { book(arena) };
-            records.free[usize::from(records.free_len)] =
-                u16::try_from(frame_index(frame)).expect("cowkit: FRAMES fits in u16");
-            records.free_len += 1;
+            let index = frame_index(frame);
+            records.free[index / 64] |= 1 << (index % 64);
+            records.free_count += 1;
             let (open, unused) = (records.open, wholly_free(records));
             pool.free += 1;
             if !open {
@@ -579,7 +646,7 @@ pub(crate) mod pool {
             // SAFETY: under the lock; listed arenas are live.
             let records = unsafe { book(arena) };
             next = records.next;
-            if wholly_free(records) && records.fresh > 0 {
+            if wholly_free(records) {
                 pool.idle -= 1;
                 // SAFETY: listed, and every frame is free.
                 unsafe { pool.unmap(arena) };
@@ -588,7 +655,7 @@ pub(crate) mod pool {
         previous
     }
 
-    /// How many free frames the pool holds now (fresh ones included).
+    /// How many free frames the pool holds now.
     pub(crate) fn len() -> usize {
         POOL.lock().free
     }
