@@ -13,6 +13,9 @@
 //!   copies all land in memory fresh from the kernel);
 //! - table metadata per page and the memory of a 1 GiB `zeroed` buffer.
 //!
+//! Before each sweep into new memory (the kernel's, the fresh process's, the empty pool's) the
+//! process touches and frees twice the sweep's size: see [`prewarm_guest`].
+//!
 //! It runs when no filter is given or the filter matches `report`.
 //!
 //! Run: `cargo bench --bench buffer -- --warm-up-time 1 --measurement-time 3`.
@@ -239,6 +242,38 @@ fn print_sweep(name: &str, s: &Sweep) {
     );
 }
 
+/// Touches one byte in each 4 KiB of `len` bytes of new anonymous memory, gives it back, and
+/// returns the mean time per 4 KiB.
+///
+/// This project's machines are virtual machines whose host takes back the guest's free memory
+/// (virtio-balloon free page reporting, for free blocks of 2 MiB and more, about 2 s after they
+/// are freed). The first touch of such memory also faults in the host: ~13 µs per 4 KiB seen
+/// here, several times what the guest's own fault or copy costs. That cost lands on whichever
+/// sweep first runs into such memory, the kernel's or cowkit's, and decided the 1 GiB rows of
+/// earlier reports. Touching memory just before a sweep leaves the guest memory the host still
+/// backs, so the sweep measures the guest's own costs, as on a machine without a hypervisor.
+fn prewarm_guest(len: usize) -> f64 {
+    let start = Instant::now();
+    // SAFETY: a new private anonymous mapping; only this function uses it, writes one byte
+    // per page inside it, and unmaps it.
+    unsafe {
+        let memory = libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        assert_ne!(memory, libc::MAP_FAILED, "mmap");
+        for at in (0..len).step_by(4096) {
+            std::ptr::write_volatile(memory.cast::<u8>().add(at), 1);
+        }
+        libc::munmap(memory, len);
+    }
+    start.elapsed().as_nanos() as f64 / (len / 4096) as f64
+}
+
 /// The kernel's copy-on-write: fork a process holding `len` populated bytes; the child writes
 /// one byte per page (first an untimed pass over half the pages for the mean, then a timed pass
 /// over the other half) and reports through a pipe. Returns the sweep and the fork time.
@@ -247,6 +282,7 @@ fn kernel_sweep(len: usize) -> (Sweep, Duration) {
     for at in (0..len).step_by(PAGE_SIZE) {
         memory[at] = 1; // populated: every page mapped and private to this process
     }
+    prewarm_guest(2 * len);
     let mut fds = [0; 2];
     // SAFETY: `fds` is a valid array of two ints for pipe(2) to fill.
     assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0, "pipe");
@@ -359,9 +395,17 @@ const FRESH_SWEEP_VAR: &str = "COWKIT_FRESH_SWEEP_BYTES";
 /// the page pool off, so that every page the mean pass copies into is fresh memory from the
 /// kernel, as a program that never ran a sweep before gets. (Its percentiles come from the
 /// second pass, over memory the first pass gave back to the heap.)
-fn fresh_process_sweep(len: usize) -> Sweep {
-    let out = std::process::Command::new(std::env::current_exe().expect("the bench binary"))
-        .env(FRESH_SWEEP_VAR, len.to_string())
+///
+/// With `thp_off` the child first turns transparent huge pages off for itself
+/// (`prctl(PR_SET_THP_DISABLE)`), so its arenas fault in 4 KiB at a time.
+fn fresh_process_sweep(len: usize, thp_off: bool) -> Sweep {
+    let mut command =
+        std::process::Command::new(std::env::current_exe().expect("the bench binary"));
+    command.env(FRESH_SWEEP_VAR, len.to_string());
+    if thp_off {
+        command.env(THP_OFF_VAR, "1");
+    }
+    let out = command
         .output()
         .expect("run the bench binary for a fresh-process sweep");
     assert!(out.status.success(), "the fresh-process sweep failed");
@@ -379,8 +423,18 @@ fn fresh_process_sweep(len: usize) -> Sweep {
     }
 }
 
+/// Set (to anything) beside [`FRESH_SWEEP_VAR`]: the child turns THP off first.
+const THP_OFF_VAR: &str = "COWKIT_FRESH_SWEEP_THP_OFF";
+
 /// The child's side of [`fresh_process_sweep`]: prints mean, p50, p99, max and first.
 fn run_fresh_sweep(len: usize) {
+    if std::env::var_os(THP_OFF_VAR).is_some() {
+        // SAFETY: PR_SET_THP_DISABLE takes plain integer arguments and changes only this
+        // process's huge-page policy.
+        let done = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+        assert_eq!(done, 0, "prctl(PR_SET_THP_DISABLE)");
+    }
+    prewarm_guest(3 * len);
     let source = populated(len);
     CowBuffer::set_page_pool_limit(0);
     let s = cowbuffer_sweep(&source);
@@ -402,8 +456,10 @@ fn trim_heap() {
 fn report() {
     println!("\nbuffer report (one run; ratios are what to quote)");
     for len in [64 * MIB, GIB] {
+        let guest = prewarm_guest(2 * len);
         let (kernel, fork_time) = kernel_sweep(len);
         println!("{} MiB:", len / MIB);
+        println!("  first touch of new memory, before prewarming: {guest:.0} ns per 4 KiB");
         println!("  fork() of the populated process memory: {fork_time:?}");
         print_sweep("kernel COW (child writes 1 byte per page)", &kernel);
 
@@ -413,10 +469,13 @@ fn report() {
         println!("  CowBuffer::clone: {:?}", clone_start.elapsed());
         drop(fork);
 
-        let fresh = fresh_process_sweep(len);
+        let fresh = fresh_process_sweep(len, false);
         print_sweep("CowBuffer, fresh process (mean: fresh memory)", &fresh);
+        let fresh_4k = fresh_process_sweep(len, true);
+        print_sweep("CowBuffer, fresh process, THP off", &fresh_4k);
         let previous = CowBuffer::set_page_pool_limit(0);
         trim_heap();
+        prewarm_guest(2 * len);
         let cold = cowbuffer_sweep(&source);
         print_sweep("CowBuffer, empty pool, trimmed heap", &cold);
         CowBuffer::set_page_pool_limit(2 * len + 64 * MIB);
@@ -426,10 +485,17 @@ fn report() {
         print_sweep("CowBuffer, warm pool", &warm);
         CowBuffer::set_page_pool_limit(previous);
         println!(
-            "  per page, mean: CowBuffer / kernel = {:.3} (warm pool), {:.3} (empty pool), {:.3} (fresh process)",
+            "  per page, mean: CowBuffer / kernel = {:.3} (warm pool), {:.3} (empty pool), {:.3} (fresh process), {:.3} (fresh, THP off)",
             warm.mean_ns / kernel.mean_ns,
             cold.mean_ns / kernel.mean_ns,
-            fresh.mean_ns / kernel.mean_ns
+            fresh.mean_ns / kernel.mean_ns,
+            fresh_4k.mean_ns / kernel.mean_ns
+        );
+        println!(
+            "  per page, p50: CowBuffer / kernel = {:.3} (warm pool), {:.3} (fresh process), {:.3} (fresh, THP off)",
+            warm.p50_ns as f64 / kernel.p50_ns as f64,
+            fresh.p50_ns as f64 / kernel.p50_ns as f64,
+            fresh_4k.p50_ns as f64 / kernel.p50_ns as f64
         );
 
         // The first write after a clone, alone: 64 trials at scattered pages (cold paths).
@@ -445,17 +511,26 @@ fn report() {
             .collect();
         firsts.sort_unstable();
         println!(
-            "  first write after a clone, 64 trials at scattered pages: p50 {} ns, max {} ns",
-            firsts[32], firsts[63]
+            "  first write after a clone, 64 trials at scattered pages: p50 {} ns, p90 {} ns, max {} ns",
+            firsts[32], firsts[57], firsts[63]
         );
 
+        // What one page adds to `resident_bytes`: its bytes, count and share of its arena's
+        // header (two pages and one page both fit one table leaf).
+        let resident = |pages: usize| {
+            CowBuffer::from(vec![1u8; pages * PAGE_SIZE])
+                .stats()
+                .resident_bytes
+        };
+        let per_page = resident(2) - resident(1);
         let stats = source.stats();
-        let table = stats.resident_bytes - stats.pages * (PAGE_SIZE + size_of::<usize>());
+        let table = stats.resident_bytes - stats.pages * per_page;
         println!(
-            "  table metadata: {:.2} bytes per page ({} pages; + {} bytes of count per page)",
+            "  table metadata: {:.2} bytes per page ({} pages); each page's frame: {} bytes beyond its {} (count, arena header and slack)",
             table as f64 / stats.pages as f64,
             stats.pages,
-            size_of::<usize>()
+            per_page - PAGE_SIZE,
+            PAGE_SIZE
         );
     }
     // The first write into a shared page whose source is in cache (clone, write one byte,
