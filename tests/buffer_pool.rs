@@ -82,6 +82,17 @@ fn pool_reuses_pages_returns_arenas_and_nothing_leaks() {
     );
     drop((fresh_written, short));
 
+    // A thread keeps a few free pages for itself (no lock per page); they go back to the pool
+    // when it ends, so its arena can become idle below.
+    std::thread::spawn(|| {
+        let mut mine = CowBuffer::from(pattern(40 * P, 5));
+        let snapshot = mine.clone();
+        mine.fill(0..40 * P, 7); // copies all 40 pages
+        drop((mine, snapshot));
+    })
+    .join()
+    .unwrap();
+
     // Lowering the bound gives back the idle arenas above it.
     CowBuffer::set_page_pool_limit(P);
     assert_eq!(CowBuffer::page_pool_bytes(), 0);

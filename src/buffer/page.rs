@@ -426,6 +426,8 @@ pub(crate) mod pool {
     use core::ptr::NonNull;
 
     use super::{Book, DEFAULT_POOL_LIMIT, FRAMES, Header, Page, frame_at, frame_index, header};
+    use core::sync::atomic::{AtomicBool, Ordering};
+
     use crate::sync::PoolMutex;
 
     /// The arenas with a free frame, and the bound. It allocates nothing: its list of arenas is
@@ -543,65 +545,177 @@ pub(crate) mod pool {
         }
     }
 
-    /// A frame with no handle: the lowest free one of the first open arena, else the first of
-    /// a new arena.
-    pub(super) fn take() -> NonNull<Page> {
-        let mut pool = POOL.lock();
-        let new = pool.head.is_none();
-        let arena = match pool.head {
-            Some(arena) => arena,
-            None => {
-                let arena = super::os::map_arena();
-                // SAFETY: a new arena, not yet listed: no one else can see its records, which
-                // are written whole before any is read.
-                unsafe {
-                    (*arena.as_ptr()).book.get().write(Book {
-                        free: core::array::from_fn(|word| {
-                            let bits = FRAMES - (word * 64).min(FRAMES);
-                            if bits >= 64 {
-                                u64::MAX
-                            } else {
-                                (1 << bits) - 1
-                            }
-                        }),
-                        free_count: FRAMES as u16,
-                        open: false,
-                        prev: None,
-                        next: None,
-                    });
-                    pool.push(arena);
+    impl Pool {
+        /// A frame with no handle: the lowest free one of the first open arena, else the first
+        /// of a new arena.
+        fn take(&mut self) -> NonNull<Page> {
+            let new = self.head.is_none();
+            let arena = match self.head {
+                Some(arena) => arena,
+                None => {
+                    let arena = super::os::map_arena();
+                    // SAFETY: a new arena, not yet listed: no one else can see its records,
+                    // which are written whole before any is read.
+                    unsafe {
+                        (*arena.as_ptr()).book.get().write(Book {
+                            free: core::array::from_fn(|word| {
+                                let bits = FRAMES - (word * 64).min(FRAMES);
+                                if bits >= 64 {
+                                    u64::MAX
+                                } else {
+                                    (1 << bits) - 1
+                                }
+                            }),
+                            free_count: FRAMES as u16,
+                            open: false,
+                            prev: None,
+                            next: None,
+                        });
+                        self.push(arena);
+                    }
+                    self.free += FRAMES;
+                    arena
                 }
-                pool.free += FRAMES;
-                arena
+            };
+            // SAFETY: under the lock (`&mut self`); listed arenas are live.
+            let records = unsafe { book(arena) };
+            if wholly_free(records) && !new {
+                // It was idle (the new one just made never was).
+                self.idle -= 1;
             }
-        };
-        // SAFETY: under the lock; listed arenas are live.
-        let records = unsafe { book(arena) };
-        if wholly_free(records) {
-            // An idle arena, unless it is the new one just made above.
-            if !new {
-                pool.idle -= 1;
+            let word = records
+                .free
+                .iter()
+                .position(|&bits| bits != 0)
+                .expect("cowkit: a listed arena has a free frame");
+            let bit = records.free[word].trailing_zeros() as usize;
+            records.free[word] &= !(1 << bit);
+            records.free_count -= 1;
+            let index = word * 64 + bit;
+            if records.free_count == 0 {
+                // SAFETY: listed (it is the head).
+                unsafe { self.unlink(arena) };
+            }
+            self.free -= 1;
+            frame_at(arena_base(arena), index)
+        }
+
+        /// Takes back a frame that lost its last handle; an arena this leaves wholly free
+        /// becomes idle, or goes back to the OS when no more idle arenas fit within the bound.
+        ///
+        /// # Safety
+        ///
+        /// The frame's count went to zero, and no handle to it remains.
+        unsafe fn put(&mut self, frame: NonNull<Page>) {
+            let arena = header(frame);
+            // SAFETY: under the lock (`&mut self`); the arena is live (it holds this frame).
+            let records = unsafe { book(arena) };
+            let index = frame_index(frame);
+            records.free[index / 64] |= 1 << (index % 64);
+            records.free_count += 1;
+            let (open, unused) = (records.open, wholly_free(records));
+            self.free += 1;
+            if !open {
+                // SAFETY: live, and not listed.
+                unsafe { self.push(arena) };
+            }
+            if unused {
+                if self.full() {
+                    // SAFETY: listed now, and every frame is free.
+                    unsafe { self.unmap(arena) };
+                } else {
+                    self.idle += 1;
+                }
             }
         }
-        let word = records
-            .free
-            .iter()
-            .position(|&bits| bits != 0)
-            .expect("cowkit: a listed arena has a free frame");
-        let bit = records.free[word].trailing_zeros() as usize;
-        records.free[word] &= !(1 << bit);
-        records.free_count -= 1;
-        let index = word * 64 + bit;
-        if records.free_count == 0 {
-            // SAFETY: listed (it is the head).
-            unsafe { pool.unlink(arena) };
-        }
-        pool.free -= 1;
-        frame_at(arena_base(arena), index)
     }
 
-    /// Takes back frames that lost their last handle; an arena this leaves wholly free becomes
-    /// idle, or goes back to the OS when no more idle arenas fit within the bound.
+    /// Free frames each thread keeps for itself, so that taking and giving back a page usually
+    /// takes no lock: a thread that copies and drops pages in a loop (clone, write, drop) then
+    /// pays no atomic read-modify-write for the pool. At most `CACHED` frames (128 KiB with
+    /// 4 KiB pages); refilled and emptied `BATCH` frames at a time under one lock; given back
+    /// when the thread ends or calls `set_page_pool_limit`. Off while the bound is 0.
+    struct Cache {
+        /// `frames[..len]` are free frames, the next one taken last.
+        frames: [Option<NonNull<Page>>; CACHED],
+        /// How many of `frames` are used.
+        len: usize,
+    }
+
+    /// The most frames a thread's cache holds.
+    const CACHED: usize = 32;
+
+    /// Frames moved between a thread's cache and the pool at a time.
+    const BATCH: usize = CACHED / 2;
+
+    impl Cache {
+        /// Gives every cached frame back to the pool.
+        fn flush(&mut self) {
+            if self.len > 0 {
+                let mut pool = POOL.lock();
+                for frame in self.frames[..self.len].iter_mut().filter_map(Option::take) {
+                    // SAFETY: a cached frame is free (the cache's invariant), and it is no
+                    // longer cached.
+                    unsafe { pool.put(frame) };
+                }
+                self.len = 0;
+            }
+        }
+    }
+
+    impl Drop for Cache {
+        /// The thread is ending: its frames go back to the pool.
+        fn drop(&mut self) {
+            self.flush();
+        }
+    }
+
+    std::thread_local! {
+        static CACHE: core::cell::RefCell<Cache> = const {
+            core::cell::RefCell::new(Cache { frames: [None; CACHED], len: 0 })
+        };
+    }
+
+    /// Whether threads cache frames: the bound is not 0. Read without the pool's lock (a
+    /// policy, not a protocol: a thread that sees it late caches a few frames more or less).
+    static CACHING: AtomicBool = AtomicBool::new(true);
+
+    /// Runs `f` on this thread's cache, or returns `None` when the cache is off, being torn
+    /// down (the thread is ending) or already in use further up this thread's stack.
+    fn with_cache<R>(f: impl FnOnce(&mut Cache) -> R) -> Option<R> {
+        if !CACHING.load(Ordering::Relaxed) {
+            return None;
+        }
+        CACHE
+            .try_with(|cache| cache.try_borrow_mut().ok().map(|mut cache| f(&mut cache)))
+            .ok()
+            .flatten()
+    }
+
+    /// A frame with no handle: from this thread's cache (refilled from the pool when empty),
+    /// else from the pool.
+    #[inline]
+    pub(super) fn take() -> NonNull<Page> {
+        let cached = with_cache(|cache| {
+            if cache.len == 0 {
+                let mut pool = POOL.lock();
+                // Stored so that they come out lowest first: adjacent pages, if in order.
+                for slot in cache.frames[..BATCH].iter_mut().rev() {
+                    *slot = Some(pool.take());
+                }
+                cache.len = BATCH;
+            }
+            cache.len -= 1;
+            cache.frames[cache.len].take()
+        });
+        match cached.flatten() {
+            Some(frame) => frame,
+            None => POOL.lock().take(),
+        }
+    }
+
+    /// Takes back frames that lost their last handle: into this thread's cache (emptying half
+    /// of it into the pool when full), else into the pool.
     ///
     /// # Safety
     ///
@@ -609,26 +723,24 @@ pub(crate) mod pool {
     pub(super) unsafe fn put(frames: impl Iterator<Item = NonNull<Page>>) {
         let mut guard = None;
         for frame in frames {
-            let pool: &mut Pool = guard.get_or_insert_with(|| POOL.lock());
-            let arena = header(frame);
-            // SAFETY: under the lock; the arena is live (it holds this frame).
-            let records = unsafe { book(arena) };
-            let index = frame_index(frame);
-            records.free[index / 64] |= 1 << (index % 64);
-            records.free_count += 1;
-            let (open, unused) = (records.open, wholly_free(records));
-            pool.free += 1;
-            if !open {
-                // SAFETY: live, and not listed.
-                unsafe { pool.push(arena) };
-            }
-            if unused {
-                if pool.full() {
-                    // SAFETY: listed now, and every frame is free.
-                    unsafe { pool.unmap(arena) };
-                } else {
-                    pool.idle += 1;
+            let cached = with_cache(|cache| {
+                if cache.len == CACHED {
+                    let mut pool = POOL.lock();
+                    for old in cache.frames[..BATCH].iter_mut().filter_map(Option::take) {
+                        // SAFETY: a cached frame is free, and it is no longer cached.
+                        unsafe { pool.put(old) };
+                    }
+                    cache.frames.copy_within(BATCH.., 0);
+                    cache.frames[CACHED - BATCH..].fill(None);
+                    cache.len -= BATCH;
                 }
+                cache.frames[cache.len] = Some(frame);
+                cache.len += 1;
+            });
+            if cached.is_none() {
+                let pool: &mut Pool = guard.get_or_insert_with(|| POOL.lock());
+                // SAFETY: the caller's contract.
+                unsafe { pool.put(frame) };
             }
         }
     }
@@ -636,6 +748,13 @@ pub(crate) mod pool {
     /// Sets the bound (in pages), giving back idle arenas beyond it; returns the previous
     /// bound.
     pub(crate) fn set_limit(limit: usize) -> usize {
+        CACHING.store(limit > 0, Ordering::Relaxed);
+        // This thread's cached frames first (the cache takes the pool's lock itself).
+        let _ = CACHE.try_with(|cache| {
+            if let Ok(mut cache) = cache.try_borrow_mut() {
+                cache.flush();
+            }
+        });
         let mut pool = POOL.lock();
         let previous = core::mem::replace(&mut pool.limit, limit);
         let mut next = pool.head;
@@ -655,9 +774,12 @@ pub(crate) mod pool {
         previous
     }
 
-    /// How many free frames the pool holds now.
+    /// How many free frames the pool holds now, this thread's cache included.
     pub(crate) fn len() -> usize {
-        POOL.lock().free
+        let cached = CACHE
+            .try_with(|cache| cache.try_borrow().map_or(0, |cache| cache.len))
+            .unwrap_or(0);
+        POOL.lock().free + cached
     }
 }
 
