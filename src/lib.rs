@@ -8,7 +8,8 @@
 //! All of it stands on one reference-counting core, [`Shared<T>`]: an atomically counted
 //! pointer with no weak count, whose [`Shared::make_mut`] copies the value only when another
 //! handle still shares it. [`CowString`] uses the same count and rules for its heap block;
-//! [`CowBuffer`]'s page-table nodes and pages are `Shared` allocations.
+//! [`CowBuffer`]'s page-table nodes are `Shared` allocations, and its pages use the same count
+//! and rules, kept side by side in the header of the 2 MiB arena they are carved from.
 //!
 //! ```
 //! use cowkit::{CowString, Shared};
@@ -58,7 +59,7 @@
 //! | [`CowCell<T>`] | O(1): a new cell sharing the current version | lock-free [`load`](CowCell::load): no lock, no count change (arc-swap's per-thread slots; one count with `seize`); a cached [`Reader`] or [`OwnedReader`]: one relaxed load and a compare | every write: lock, one `T::clone`, one allocation, one atomic swap; the replaced version is freed after unlocking | the same | the current version, + each older version while a reader holds it |
 //! | [`CowList<T>`], [`CowSet<T>`] | O(1), as `CowCell` | as `CowCell`, then a slice index or an O(n) scan | each write: O(n), one copy into an exact-size `Vec` (no copy at all when nothing changes, e.g. `push_if_absent` of a present value); a batch in one `update`: one copy | the same | one `Vec` per live version |
 //! | [`CowMap<K, V, S>`] | O(1), as `CowCell` | as `CowCell`, then a hash lookup | each write: O(n), one `HashMap::clone` (none when nothing changes); a batch in one `update`: one clone | the same | one `HashMap` per live version |
-//! | [`CowBuffer`] | O(1) at any size: one atomic increment on the page table's root | one table walk per 16 pages (5 hops for 1 GiB), then a copy out; holes read as zeros | per page written: one 4 KiB page copy + the table path (each copied node takes a count on its 16 children) | in place | each page held + ~10 bytes of table per page; never-written pages (holes) take nothing |
+//! | [`CowBuffer`] | O(1) at any size: one atomic increment on the page table's root | one table walk per 16 pages (5 hops for 1 GiB), then a copy out; holes read as zeros | per page written: one 4 KiB page copy + the table path (each copied node takes a count on its 16 children) | in place | each page held + 16 bytes in its arena + ~10 bytes of table per page; never-written pages (holes) take nothing |
 //!
 //! A byte buffer in [`PAGE_SIZE`] pages shares them the way the kernel shares a process's
 //! memory after `fork()`, without a fault or a syscall:
@@ -115,9 +116,10 @@
 //! # Features
 //!
 //! - `std` (default): the standard library, `arc-swap` and `parking_lot`; needed by the
-//!   snapshot collections, `CowBuffer`'s page pool and its `std::io` cursor
+//!   snapshot collections, `CowBuffer`'s page arenas and pool and its `std::io` cursor
 //!   ([`BufferCursor`]). Without it (`default-features = false`) the core, the string and
-//!   `CowBuffer` (without pool or cursor) need only `alloc`.
+//!   `CowBuffer` need only `alloc` (each page is then an allocation of its own, and there is
+//!   no cursor). On Linux the arenas are mapped through `libc`.
 //! - `serde` (off by default): `Serialize` / `Deserialize` for every type, through its value
 //!   (`CowString` as a string).
 //! - `arbitrary` (off by default): `arbitrary::Arbitrary` for every type, for `cargo fuzz`
@@ -180,8 +182,8 @@
 //! ```
 //!
 //! A `--cfg loom` build without the feature stops with a message saying so. In loom builds the
-//! buffer's page pool is off, and every cowkit value must be made inside `loom::model` (as any
-//! loom type). The repository's `tests/downstream` crate is such a user, checked in CI.
+//! buffer's page pool is off (each page is an allocation of its own), and every cowkit value
+//! must be made inside `loom::model` (as any loom type). The repository's `tests/downstream` crate is such a user, checked in CI.
 //!
 //! **Fuzzing.** With the `arbitrary` feature every type implements `arbitrary::Arbitrary`, so
 //! a struct of cowkit types derives it: collections of arbitrary elements (a [`CowSet`] without

@@ -28,7 +28,8 @@
 //!   it is stronger in one way: a reader's unlock happens before the next writer's lock, an
 //!   edge arc-swap does not promise. No cowkit code relies on that edge (the counts order every
 //!   free); user code must not either.
-//! - the buffer's page pool is off (it is a cache, not part of any protocol).
+//! - the buffer's page pool is off (it is a cache, not part of any protocol): each page is an
+//!   arena of its own, one allocation with its count, freed with its last handle.
 //!
 //! Nothing changes outside `cfg(loom)`, and the `loom` feature alone (without the cfg) changes
 //! nothing at all: loom is a dependency only of `cfg(loom)` builds.
@@ -49,6 +50,11 @@ pub(crate) use loom::sync::atomic::{AtomicUsize, Ordering, fence};
 /// a cache, not part of any protocol), so loom checks the page and node counts alone.
 #[cfg(all(feature = "std", not(loom)))]
 pub(crate) use parking_lot::Mutex as PoolMutex;
+
+/// The buffer's page pool's policy flag (whether threads cache free pages), read without the
+/// pool's lock. Not in loom builds, which have no pool.
+#[cfg(all(feature = "std", not(loom)))]
+pub(crate) use core::sync::atomic::AtomicBool as PoolFlag;
 
 /// The writers' mutex: serializes the writers of one snapshot cell.
 ///

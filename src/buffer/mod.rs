@@ -39,8 +39,9 @@ pub const PAGE_SIZE: usize = 64;
 /// log2 of the page table's fan-out.
 ///
 /// Chosen by measurement (`benches/buffer.rs`, figures in the README): copying a node on the
-/// first write after a clone increments the count of each of its `FAN` children, and those
-/// counts sit in separate allocations, so each is a likely cache miss. A wide node makes that
+/// first write after a clone increments the count of each of its `FAN` children. A branch's
+/// children are nodes, each its own allocation, so each count is a likely cache miss (a leaf's
+/// children are pages, whose counts sit side by side in their arenas). A wide node makes that
 /// first write slow (512 children measured ~16 µs); a narrow one makes the table tall (more
 /// hops per access, more nodes). 16 keeps the first write after cloning 1 GiB within a few
 /// microseconds, reads at 5 hops for 1 GiB, and the table at ~10 bytes per page.
@@ -76,16 +77,22 @@ const _: () = assert!(PAGE_SIZE.is_power_of_two() && FAN >= 2);
 /// - It speaks `Vec<u8>`'s language: [`bytes`](Self::bytes), [`copy_within`](Self::copy_within),
 ///   [`split_off`](Self::split_off), `collect`, `extend`, `Vec::from(buffer)`; and the pages'
 ///   own: [`page`](Self::page), [`page_mut`](Self::page_mut), [`ptr_eq`](Self::ptr_eq).
-/// - Freed pages go to a bounded page pool shared by all buffers and are reused, so a copy
-///   rarely pays the kernel's first-touch fault for fresh memory
+/// - Pages come from 2 MiB arenas (transparent huge pages on Linux), so a copy into fresh
+///   memory pays one kernel fault per 2 MiB rather than one per page, and freed pages are
+///   reused through a bounded pool
 ///   ([`set_page_pool_limit`](Self::set_page_pool_limit)).
 ///
 /// # Memory layout
 ///
 /// The handle holds the length and the root of a radix tree, like a hardware page table. Each
-/// node is one [`Shared`] allocation with 16 slots; leaves point at `Shared`
-/// pages of [`PAGE_SIZE`] bytes. A node at height `h` covers `16^h` pages (1 GiB = 262,144
-/// pages: 5 levels). A `None` slot is a hole, for a page or a whole subtree.
+/// node is one [`Shared`](crate::Shared) allocation with 16 slots; leaves point at pages of
+/// [`PAGE_SIZE`] bytes. A node at height `h` covers `16^h` pages (1 GiB = 262,144 pages: 5
+/// levels). A `None` slot is a hole, for a page or a whole subtree.
+///
+/// A page is a 4 KiB frame of a 2 MiB arena. Its reference count, with `Shared`'s rules, sits
+/// in the arena's header beside the counts of its neighbours (like the kernel's `struct page`
+/// array), so a leaf slot is one pointer, and copying a leaf, which takes a count on each of
+/// its pages, touches two or three cache lines for pages written in order.
 ///
 /// ```text
 ///  a: CowBuffer { len, height: 2, root } ─┐
@@ -107,23 +114,24 @@ const _: () = assert!(PAGE_SIZE.is_power_of_two() && FAN >= 2);
 /// | operation | cost |
 /// |---|---|
 /// | `clone` | O(1): one atomic increment on the root, at any size |
-/// | read (`read_at`, `get`, `pages`) | one walk per 16 pages (5 hops for 1 GiB), then a copy out; holes read as zeros |
-/// | first write to a page after a clone | copies the path of nodes (16 count increments each) and one page (4 KiB from the pool) |
-/// | write to a private page | the walk, then in place |
+/// | read (`read_at`, `get`, `pages`) | one walk per 16 pages (5 hops for 1 GiB), then a copy out, one per run of pages adjacent in memory; holes read as zeros |
+/// | first write to a page after a clone | copies the path of nodes (16 count increments each) and one page (4 KiB from this thread's cache or an arena) |
+/// | write to a private page | the walk, then in place; a long write copies once per run of adjacent pages |
 /// | `resize` up, `zeroed` | O(height): holes, no memory |
 /// | `truncate`, `fill(.., 0)` | frees whole pages and subtrees in the range; zeroes the partial ends in place |
 /// | appends (`extend_from_slice`, `Extend`), `From`, `collect`, deserialize | a copy per page of data; all-zero pages stay holes |
 /// | `split_off` at a page boundary | O(pages moved + their table paths): the pages are shared, not copied |
 /// | `page_mut` | as a first write: copies that one page (and its path) if shared |
-/// | `drop` | O(private pages + nodes); private pages go to the pool |
+/// | `drop` | O(private pages + nodes); private pages go back to this thread's cache or their arenas |
 /// | `==` | skips subtrees and pages the two share by pointer |
-/// | memory | each page held + ~10 bytes of table per page; holes free |
+/// | memory | each page held + 16 bytes in its arena (count, header share) + ~10 bytes of table per page; holes free |
 ///
 /// # Thread safety
 ///
 /// `CowBuffer` is `Send + Sync`. Clones on different threads read and write independently:
 /// pages and nodes are shared through atomic counts, and a write copies whatever another
-/// clone still references before changing it. The page pool is one mutex-guarded free list.
+/// clone still references before changing it. The page pool is one mutex-guarded list of
+/// arenas, in front of which each thread keeps a few free pages of its own.
 ///
 /// # Examples
 ///
@@ -828,22 +836,33 @@ impl CowBuffer {
         tail
     }
 
-    /// The most bytes the page pool keeps for reuse (shared by every buffer in the process);
-    /// returns the previous limit. Lowering it frees the pooled pages above the new limit;
-    /// `0` turns the pool off. The default is 16 MiB.
+    /// Sets the most bytes of idle page memory the pool keeps mapped for reuse (shared by
+    /// every buffer in the process) and returns the previous bound. The default is 16 MiB.
     ///
-    /// Freed pages go to the pool instead of the allocator, so that the next copy-on-write
-    /// reuses memory that is already mapped: memory fresh from the kernel costs a page fault
-    /// on first touch, about as much as the kernel's own copy-on-write fault.
+    /// Pages are carved from arenas of 2 MiB (510 pages of 4 KiB and their counts), mapped
+    /// from the OS whole and, on Linux, advised for transparent huge pages: the kernel then
+    /// faults in each arena at once, instead of taking a fault per page on first touch. A freed
+    /// page goes back to its arena. An arena with no page in use is *idle*: the pool keeps
+    /// idle arenas while they fit within this bound and gives the others back to the OS. An
+    /// arena with any page in use stays mapped (its free pages are reused first), as in any
+    /// slab allocator. So dropping every buffer returns memory down to the bound.
+    ///
+    /// Each thread also keeps up to 32 free pages (128 KiB) for itself, so that taking and
+    /// freeing a page usually takes no lock; they go back to the pool when the thread ends or
+    /// calls this function. A bound of `0` turns the threads' caches off and gives every arena
+    /// back as soon as it is idle (a loop that takes and frees one page then maps and unmaps
+    /// an arena each time; bounds below 2 MiB keep no idle arena).
     ///
     /// # Examples
     ///
     /// ```
     /// use cowkit::CowBuffer;
     ///
-    /// let previous = CowBuffer::set_page_pool_limit(64 << 20); // keep up to 64 MiB
-    /// drop(CowBuffer::from(vec![1u8; 1 << 20])); // its pages go to the pool
+    /// let previous = CowBuffer::set_page_pool_limit(64 << 20); // keep up to 64 MiB idle
+    /// drop(CowBuffer::from(vec![1u8; 1 << 20])); // its pages go back to their arena
     /// assert!(CowBuffer::page_pool_bytes() >= 1 << 20);
+    /// CowBuffer::set_page_pool_limit(0); // every idle arena goes back to the OS
+    /// assert_eq!(CowBuffer::page_pool_bytes(), 0); // no other buffer lives in this example
     /// CowBuffer::set_page_pool_limit(previous);
     /// ```
     #[cfg(feature = "std")]
@@ -851,13 +870,18 @@ impl CowBuffer {
         page::pool::set_limit(bytes / PAGE_SIZE) * PAGE_SIZE
     }
 
-    /// How many bytes of free pages the pool holds now, for every buffer in the process.
+    /// How many bytes of free pages the pool holds now: in idle arenas, in arenas that still
+    /// hold pages in use, and in this thread's cache (other threads' caches are not counted).
     ///
     /// # Examples
     ///
     /// ```
     /// use cowkit::CowBuffer;
-    /// assert!(CowBuffer::page_pool_bytes() <= CowBuffer::set_page_pool_limit(16 << 20));
+    ///
+    /// let b = CowBuffer::from(vec![1u8; 1 << 20]);
+    /// let before = CowBuffer::page_pool_bytes();
+    /// drop(b);
+    /// assert_eq!(CowBuffer::page_pool_bytes(), before + (1 << 20)); // kept for reuse
     /// ```
     #[cfg(feature = "std")]
     #[must_use]

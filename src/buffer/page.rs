@@ -426,9 +426,7 @@ pub(crate) mod pool {
     use core::ptr::NonNull;
 
     use super::{Book, DEFAULT_POOL_LIMIT, FRAMES, Header, Page, frame_at, frame_index, header};
-    use core::sync::atomic::{AtomicBool, Ordering};
-
-    use crate::sync::PoolMutex;
+    use crate::sync::{Ordering, PoolFlag, PoolMutex};
 
     /// The arenas with a free frame, and the bound. It allocates nothing: its list of arenas is
     /// linked through the arenas' own records.
@@ -678,7 +676,7 @@ pub(crate) mod pool {
 
     /// Whether threads cache frames: the bound is not 0. Read without the pool's lock (a
     /// policy, not a protocol: a thread that sees it late caches a few frames more or less).
-    static CACHING: AtomicBool = AtomicBool::new(true);
+    static CACHING: PoolFlag = PoolFlag::new(true);
 
     /// Runs `f` on this thread's cache, or returns `None` when the cache is off, being torn
     /// down (the thread is ending) or already in use further up this thread's stack.

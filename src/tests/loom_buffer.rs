@@ -1,8 +1,10 @@
 //! Loom model of `CowBuffer`: two clones of one buffer written and dropped on two threads, in
-//! every order loom can reach. The table nodes and pages are `Shared` allocations, so loom sees
-//! every count change: the copy of a shared node (an increment per child), the uniqueness check
-//! before a page is written in place, and the last drop that frees a page or a node. (Loom
-//! builds have no page pool: it is a cache, not part of the protocol.)
+//! every order loom can reach. The table nodes are `Shared` allocations and the pages carry the
+//! same `RefCount`, so loom sees every count change: the copy of a shared node (an increment
+//! per child), the uniqueness check before a page is written in place, and the last drop that
+//! frees a page or a node. (Loom builds have no page pool: it is a cache, not part of the
+//! protocol. Each page is then an arena of one frame, found from its address as in the pooled
+//! build.)
 //!
 //! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=3 cargo test --release --lib loom`.
 
