@@ -376,4 +376,18 @@ fn buffer_tour() {
         0,
         "page-aligned: the tail shares the image's pages"
     );
+
+    // Memory going back: pages come from 2 MiB arenas; freed ones wait in them for reuse.
+    drop((forks, head, tail));
+    let before = CowBuffer::page_pool_bytes();
+    let mut diverged = image.clone();
+    let start = Instant::now();
+    diverged.fill(0..16 * MIB, 7); // 4,096 pages copied into free frames
+    let elapsed = start.elapsed();
+    println!(
+        "free pages waiting in arenas: {:.1} MiB; a clone that rewrites 16 MiB took {elapsed:?} ({:.0} ns per page) and left {:.1} MiB free",
+        before as f64 / MIB as f64,
+        elapsed.as_nanos() as f64 / (16 * MIB / PAGE_SIZE) as f64,
+        CowBuffer::page_pool_bytes() as f64 / MIB as f64
+    );
 }
