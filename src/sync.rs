@@ -48,12 +48,12 @@ pub(crate) use loom::sync::atomic::{AtomicUsize, Ordering, fence};
 
 /// The buffer's page pool lock: a plain, non-poisoning mutex. Loom builds have no pool (it is
 /// a cache, not part of any protocol), so loom checks the page and node counts alone.
-#[cfg(all(feature = "std", not(loom)))]
+#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
 pub(crate) use parking_lot::Mutex as PoolMutex;
 
 /// The buffer's page pool's policy flag (whether threads cache free pages), read without the
 /// pool's lock. Not in loom builds, which have no pool.
-#[cfg(all(feature = "std", not(loom)))]
+#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
 pub(crate) use core::sync::atomic::AtomicBool as PoolFlag;
 
 /// The writers' mutex: serializes the writers of one snapshot cell.

@@ -1,7 +1,8 @@
 //! `CowBuffer`'s page pool and leaks. The pool is process-wide state, so this file holds one
 //! test, which then runs alone in its process (each file under `tests/` is its own binary) and
 //! can read exact figures from `page_pool_bytes`.
-#![cfg(feature = "std")]
+// Not in the `--cfg cowkit_unpooled` sanitizer builds, which have no pool.
+#![cfg(all(feature = "std", not(cowkit_unpooled)))]
 
 mod support;
 

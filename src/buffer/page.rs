@@ -30,12 +30,14 @@
 //!
 //! # Builds without the pool
 //!
-//! Without `std` (no lock for a shared pool) and under loom (whose model checks the counts, and
-//! for which process-wide state would leak between executions), an arena is one frame: an
+//! Without `std` (no lock for a shared pool), under loom (whose model checks the counts, and
+//! for which process-wide state would leak between executions) and in cowkit's own sanitizer
+//! runs (`--cfg cowkit_unpooled`: AddressSanitizer and valgrind then see each page's
+//! allocation and free, which a pool would hide), an arena is one frame: an
 //! allocation of one page and its header, freed with the last handle. The count rules and the
 //! address arithmetic are the same code.
 
-#[cfg(all(feature = "std", not(loom)))]
+#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
 use core::cell::UnsafeCell;
 use core::mem::ManuallyDrop;
 use core::num::NonZero;
@@ -52,7 +54,7 @@ pub(crate) struct Page(pub(crate) [u8; PAGE_SIZE]);
 pub(crate) static ZEROS: [u8; PAGE_SIZE] = [0; PAGE_SIZE];
 
 /// Whether frames come from a shared pool of multi-frame arenas (see the module docs).
-const POOLED: bool = cfg!(all(feature = "std", not(loom)));
+const POOLED: bool = cfg!(all(feature = "std", not(loom), not(cowkit_unpooled)));
 
 /// Frames per arena: as many as fit, with their header, in 512 pages' worth of address space
 /// (510 with 4 KiB pages); one without the pool.
@@ -75,13 +77,13 @@ const ARENA_SIZE: usize = if POOLED {
 const ARENA_ALIGN: usize = ARENA_SIZE.next_power_of_two();
 
 /// Words of an arena's free-frame bitmap.
-#[cfg(all(feature = "std", not(loom)))]
+#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
 const FREE_WORDS: usize = FRAMES.div_ceil(64);
 
 /// The pool's default bound: 4,096 pages (16 MiB with 4 KiB pages: 8 idle arenas). Enough to
 /// absorb the churn of a typical working set of diverged clones without holding much memory
 /// hostage.
-#[cfg(all(feature = "std", not(loom)))]
+#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
 pub(crate) const DEFAULT_POOL_LIMIT: usize = 4096;
 
 const _: () = {
@@ -97,12 +99,12 @@ struct Header {
     /// while the frame is handed out; a free frame's slot is dead and read by no one.
     counts: [RefCount; FRAMES],
     /// The pool's records, read and written only under the pool's lock.
-    #[cfg(all(feature = "std", not(loom)))]
+    #[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
     book: UnsafeCell<Book>,
 }
 
 /// What the pool knows of one arena.
-#[cfg(all(feature = "std", not(loom)))]
+#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
 struct Book {
     /// Bit `i % 64` of word `i / 64` is set when frame `i` is free. The lowest free frame is
     /// taken first, so pages taken one after another tend to be adjacent in memory (runs, see
@@ -364,7 +366,7 @@ fn frame_at(base: NonNull<u8>, index: usize) -> NonNull<Page> {
 }
 
 /// A frame with a dead count slot and no handle: from the pool, or from a new arena.
-#[cfg(all(feature = "std", not(loom)))]
+#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
 #[inline]
 fn take() -> NonNull<Page> {
     pool::take()
@@ -376,7 +378,7 @@ fn take() -> NonNull<Page> {
 ///
 /// Each frame's count went from one to zero (its last handle is gone, and every use through
 /// any handle happened before), and no handle to it remains.
-#[cfg(all(feature = "std", not(loom)))]
+#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
 #[inline]
 unsafe fn give_back(frames: impl Iterator<Item = NonNull<Page>>) {
     // SAFETY: the caller's contract is `pool::put`'s.
@@ -384,7 +386,7 @@ unsafe fn give_back(frames: impl Iterator<Item = NonNull<Page>>) {
 }
 
 /// A frame in an arena of its own (builds without the pool).
-#[cfg(not(all(feature = "std", not(loom))))]
+#[cfg(not(all(feature = "std", not(loom), not(cowkit_unpooled))))]
 fn take() -> NonNull<Page> {
     let layout = arena_layout();
     // SAFETY: the layout's size is not zero. Zeroed: a page's bytes must be initialized.
@@ -400,7 +402,7 @@ fn take() -> NonNull<Page> {
 /// # Safety
 ///
 /// As for the pooled version: each frame's count went to zero and no handle remains.
-#[cfg(not(all(feature = "std", not(loom))))]
+#[cfg(not(all(feature = "std", not(loom), not(cowkit_unpooled))))]
 unsafe fn give_back(frames: impl Iterator<Item = NonNull<Page>>) {
     for frame in frames {
         // SAFETY: the count was written by `new_uninit` and is dead now: dropping it in place
@@ -414,14 +416,14 @@ unsafe fn give_back(frames: impl Iterator<Item = NonNull<Page>>) {
 }
 
 /// The layout of an arena allocated through the global allocator.
-#[cfg(any(not(all(feature = "std", not(loom))), not(target_os = "linux")))]
+#[cfg(any(not(all(feature = "std", not(loom), not(cowkit_unpooled))), not(target_os = "linux")))]
 fn arena_layout() -> core::alloc::Layout {
     core::alloc::Layout::from_size_align(ARENA_SIZE, ARENA_ALIGN)
         .expect("cowkit: the arena layout is valid")
 }
 
 /// The process-wide pool of arenas.
-#[cfg(all(feature = "std", not(loom)))]
+#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
 pub(crate) mod pool {
     use core::ptr::NonNull;
 
@@ -783,7 +785,7 @@ pub(crate) mod pool {
 
 /// Loom and `no_std` builds have no pool (see the module docs); the public limit functions
 /// still exist.
-#[cfg(all(feature = "std", loom))]
+#[cfg(all(feature = "std", any(loom, cowkit_unpooled)))]
 pub(crate) mod pool {
     /// No pool: nothing to bound.
     pub(crate) fn set_limit(_limit: usize) -> usize {
@@ -797,7 +799,7 @@ pub(crate) mod pool {
 }
 
 /// Arenas straight from the OS.
-#[cfg(all(feature = "std", not(loom)))]
+#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
 mod os {
     use core::ptr::NonNull;
 
