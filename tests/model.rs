@@ -162,7 +162,9 @@ fn buffer_op() -> impl Strategy<Value = BufferOp> {
             .prop_map(|(h, p, b, l, s)| BufferOp::CursorWrite(h, p, b, l, s)),
         1 => (h.clone(), page, b, len).prop_map(|(h, p, b, l)| BufferOp::CursorRead(h, p, b, l)),
         3 => h.clone().prop_map(BufferOp::Fork),
-        1 => h.prop_map(BufferOp::Drop),
+        1 => h.clone().prop_map(BufferOp::Drop),
+        1 => h.prop_map(BufferOp::DropOnThread),
+        1 => any::<u8>().prop_map(BufferOp::PoolLimit),
     ]
 }
 

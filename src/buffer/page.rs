@@ -416,7 +416,10 @@ unsafe fn give_back(frames: impl Iterator<Item = NonNull<Page>>) {
 }
 
 /// The layout of an arena allocated through the global allocator.
-#[cfg(any(not(all(feature = "std", not(loom), not(cowkit_unpooled))), not(target_os = "linux")))]
+#[cfg(any(
+    not(all(feature = "std", not(loom), not(cowkit_unpooled))),
+    not(target_os = "linux")
+))]
 fn arena_layout() -> core::alloc::Layout {
     core::alloc::Layout::from_size_align(ARENA_SIZE, ARENA_ALIGN)
         .expect("cowkit: the arena layout is valid")

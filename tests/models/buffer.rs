@@ -67,6 +67,12 @@ pub enum BufferOp {
     Fork(u8),
     /// Drop `buffer[h]` (the last one stays).
     Drop(u8),
+    /// Drop `buffer[h]` on a thread of its own (the last one stays): its freed pages go to that
+    /// thread's cache and back to the pool when the thread ends.
+    DropOnThread(u8),
+    /// `set_page_pool_limit` to 0 (no caches; arenas unmapped once idle), one page, or 16 MiB
+    /// (the default): memory policy only, so the models must not notice.
+    PoolLimit(u8),
 }
 
 /// Maps `(page, byte)` to an offset: page boundaries, their last bytes and the middle of a
@@ -394,6 +400,23 @@ impl BufferModel {
                     let k = self.pick(h);
                     self.kept.swap_remove(k);
                 }
+            }
+            BufferOp::DropOnThread(h) => {
+                if self.kept.len() > 1 {
+                    let k = self.pick(h);
+                    let kept = self.kept.swap_remove(k);
+                    std::thread::spawn(move || drop(kept.buffer))
+                        .join()
+                        .expect("the dropping thread");
+                }
+            }
+            BufferOp::PoolLimit(which) => {
+                let bytes = match which % 3 {
+                    0 => 0,
+                    1 => PAGE_SIZE,
+                    _ => 16 << 20,
+                };
+                CowBuffer::set_page_pool_limit(bytes);
             }
         }
     }
