@@ -338,8 +338,10 @@ fn header(frame: NonNull<Page>) -> NonNull<Header> {
         // down finds its start; the start is not zero (it is a live allocation).
         NonZero::new(addr.get() & !(ARENA_ALIGN - 1)).expect("cowkit: arenas do not start at 0")
     });
-    // SAFETY: the header lies `FRAMES * PAGE_SIZE` bytes into the arena (`arena_header`),
-    // inside the arena's allocation.
+    // SAFETY: the header lies `FRAMES * PAGE_SIZE` bytes into the arena, inside its allocation
+    // (the const assertions above check that it fits), and the pointer keeps the frame's
+    // provenance, which is the whole arena's: every frame pointer is derived from the
+    // arena's base.
     unsafe { base.byte_add(FRAMES * PAGE_SIZE).cast() }
 }
 
