@@ -675,7 +675,7 @@ impl CowBuffer {
     /// `true` when the two buffers have the same length and hold the very same pages through
     /// the same page-table root: one is a clone of the other and neither was written since
     /// (or both are all holes). Then they are equal; unequal roots say nothing about the bytes.
-    /// O(1), like [`Shared::ptr_eq`].
+    /// O(1), like [`Shared::ptr_eq`](crate::Shared::ptr_eq).
     ///
     /// # Examples
     ///
