@@ -972,8 +972,8 @@ impl CowBuffer {
             }
             let mut slot = first;
             while slot <= last {
-                let n = page::run_len(&leaf[slot..], last + 1 - slot);
-                let bytes = page::run_mut(&mut leaf[slot..], n);
+                let bytes = page::run_mut(&mut leaf[slot..], last + 1 - slot);
+                let n = bytes.len() / PAGE_SIZE;
                 let at = pos % PAGE_SIZE;
                 let len = (bytes.len() - at).min(range.end - pos);
                 write(&mut bytes[at..at + len], pos - range.start);
@@ -1042,8 +1042,7 @@ impl<'a> Iterator for Chunks<'a> {
                 } else {
                     1
                 };
-                let n = page::run_len(&leaf[slot..], max);
-                page::run(&leaf[slot..], n)
+                page::run(&leaf[slot..], max)
             }
             None => &ZEROS[..],
         };

@@ -108,7 +108,7 @@ struct Header {
 struct Book {
     /// Bit `i % 64` of word `i / 64` is set when frame `i` is free. The lowest free frame is
     /// taken first, so pages taken one after another tend to be adjacent in memory (runs, see
-    /// [`run_len`]), and an arena fills from its start, leaving its end untouched.
+    /// [`run`]), and an arena fills from its start, leaving its end untouched.
     free: [u64; FREE_WORDS],
     /// How many bits of `free` are set.
     free_count: u16,
@@ -249,7 +249,7 @@ pub(crate) fn release(pages: impl Iterator<Item = PageRef>) {
 /// in order from one arena, so a run lets a long read or write make one copy instead of one per
 /// page. Frames of different arenas are never adjacent (an arena's header follows its frames).
 #[inline]
-pub(crate) fn run_len(slots: &[Option<PageRef>], max: usize) -> usize {
+fn adjacent(slots: &[Option<PageRef>], max: usize) -> usize {
     let Some(first) = slots.first().and_then(Option::as_ref) else {
         return 0;
     };
@@ -265,37 +265,36 @@ pub(crate) fn run_len(slots: &[Option<PageRef>], max: usize) -> usize {
     n
 }
 
-/// The bytes of the first `n` pages of `slots`, which [`run_len`] found adjacent, as one slice.
+/// The bytes of the longest run of pages adjacent in memory that starts at `slots[0]` (a
+/// page, not a hole), at most `max` pages, as one slice.
 #[inline]
-pub(crate) fn run(slots: &[Option<PageRef>], n: usize) -> &[u8] {
-    assert!(
-        run_len(slots, n) == n,
-        "cowkit: not a run of adjacent pages"
-    );
-    let first = slots[0]
-        .as_ref()
-        .map_or(NonNull::dangling(), |page| page.frame);
-    // SAFETY: the `n` frames lie one after another (checked above) in one arena (frames of two
+pub(crate) fn run(slots: &[Option<PageRef>], max: usize) -> &[u8] {
+    let n = adjacent(slots, max);
+    let Some(first) = slots.first().and_then(Option::as_ref).filter(|_| n > 0) else {
+        panic!("cowkit: a run starts at a page");
+    };
+    // SAFETY: the `n` frames lie one after another (`adjacent`) in one arena (frames of two
     // arenas are never adjacent), and the pointer came from the arena's base, so the slice lies
     // in one allocation that it may address. Each frame is initialized and held by a handle in
     // `slots`, borrowed for the slice's lifetime, so none is freed or written meanwhile.
-    unsafe { core::slice::from_raw_parts(first.as_ptr().cast::<u8>(), n * PAGE_SIZE) }
+    unsafe { core::slice::from_raw_parts(first.frame.as_ptr().cast::<u8>(), n * PAGE_SIZE) }
 }
 
-/// The bytes of the first `n` pages of `slots`, adjacent and each held by this handle alone, as
-/// one writable slice.
+/// The bytes of the longest run of pages adjacent in memory and held by this handle alone that
+/// starts at `slots[0]` (such a page), at most `max` pages, as one writable slice.
 #[inline]
-pub(crate) fn run_mut(slots: &mut [Option<PageRef>], n: usize) -> &mut [u8] {
-    assert!(
-        run_len(slots, n) == n && slots[..n].iter_mut().flatten().all(PageRef::is_unique),
-        "cowkit: not a run of adjacent private pages"
-    );
-    let first = slots[0]
-        .as_ref()
-        .map_or(NonNull::dangling(), |page| page.frame);
-    // SAFETY: as in `run`; and every handle is unique and borrowed mutably here, so no other
-    // handle to these frames exists or can be made while the slice lives.
-    unsafe { core::slice::from_raw_parts_mut(first.as_ptr().cast::<u8>(), n * PAGE_SIZE) }
+pub(crate) fn run_mut(slots: &mut [Option<PageRef>], max: usize) -> &mut [u8] {
+    let adjacent = adjacent(slots, max);
+    let mut n = 0;
+    while n < adjacent && slots[n].as_mut().is_some_and(PageRef::is_unique) {
+        n += 1;
+    }
+    let Some(first) = slots.first().and_then(Option::as_ref).filter(|_| n > 0) else {
+        panic!("cowkit: a writable run starts at a private page");
+    };
+    // SAFETY: as in `run`; and every one of the `n` handles is unique and borrowed mutably
+    // here, so no other handle to these frames exists or can be made while the slice lives.
+    unsafe { core::slice::from_raw_parts_mut(first.frame.as_ptr().cast::<u8>(), n * PAGE_SIZE) }
 }
 
 /// Makes the page in `slot` writable and returns its bytes: in place when this handle is the
