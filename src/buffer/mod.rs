@@ -844,7 +844,7 @@ impl CowBuffer {
     /// faults in each arena at once, instead of taking a fault per page on first touch. A freed
     /// page goes back to its arena. An arena with no page in use is *idle*: the pool keeps
     /// idle arenas while they fit within this bound and gives the others back to the OS. An
-    /// arena with any page in use stays mapped (its free pages are reused first), as in any
+    /// arena with any page in use stays mapped (its free pages wait there for reuse), as in any
     /// slab allocator. So dropping every buffer returns memory down to the bound.
     ///
     /// Each thread also keeps up to 32 free pages (128 KiB) for itself, so that taking and
