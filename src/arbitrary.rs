@@ -88,15 +88,18 @@ mod collections {
     use alloc::vec::Vec;
     use arbitrary::{Arbitrary, Result, Unstructured};
 
-    use crate::{CowCell, CowList, CowMap, CowSet};
+    use crate::cell::GenericCowCell;
+    use crate::cell::publish::Publish;
+    use crate::list::{GenericCowList, GenericCowSet};
+    use crate::map::GenericCowMap;
 
-    impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for CowCell<T> {
+    impl<'a, T: Arbitrary<'a>, P: Publish> Arbitrary<'a> for GenericCowCell<T, P> {
         fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-            T::arbitrary(u).map(CowCell::new)
+            T::arbitrary(u).map(GenericCowCell::new)
         }
 
         fn arbitrary_take_rest(u: Unstructured<'a>) -> Result<Self> {
-            T::arbitrary_take_rest(u).map(CowCell::new)
+            T::arbitrary_take_rest(u).map(GenericCowCell::new)
         }
 
         fn size_hint(depth: usize) -> (usize, Option<usize>) {
@@ -104,13 +107,13 @@ mod collections {
         }
     }
 
-    impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for CowList<T> {
+    impl<'a, T: Arbitrary<'a>, P: Publish> Arbitrary<'a> for GenericCowList<T, P> {
         fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-            Vec::arbitrary(u).map(CowList::from)
+            Vec::arbitrary(u).map(GenericCowList::from)
         }
 
         fn arbitrary_take_rest(u: Unstructured<'a>) -> Result<Self> {
-            Vec::arbitrary_take_rest(u).map(CowList::from)
+            Vec::arbitrary_take_rest(u).map(GenericCowList::from)
         }
 
         fn size_hint(depth: usize) -> (usize, Option<usize>) {
@@ -118,15 +121,15 @@ mod collections {
         }
     }
 
-    impl<'a, T: Arbitrary<'a> + PartialEq> Arbitrary<'a> for CowSet<T> {
+    impl<'a, T: Arbitrary<'a> + PartialEq, P: Publish> Arbitrary<'a> for GenericCowSet<T, P> {
         /// Arbitrary elements, each kept only the first time it appears (a set has no
         /// duplicates).
         fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-            Vec::arbitrary(u).map(CowSet::from)
+            Vec::arbitrary(u).map(GenericCowSet::from)
         }
 
         fn arbitrary_take_rest(u: Unstructured<'a>) -> Result<Self> {
-            Vec::arbitrary_take_rest(u).map(CowSet::from)
+            Vec::arbitrary_take_rest(u).map(GenericCowSet::from)
         }
 
         fn size_hint(depth: usize) -> (usize, Option<usize>) {
@@ -134,18 +137,18 @@ mod collections {
         }
     }
 
-    impl<'a, K, V, S> Arbitrary<'a> for CowMap<K, V, S>
+    impl<'a, K, V, S, P: Publish> Arbitrary<'a> for GenericCowMap<K, V, S, P>
     where
         K: Arbitrary<'a> + Eq + Hash,
         V: Arbitrary<'a>,
         S: BuildHasher + Default,
     {
         fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-            HashMap::<K, V, S>::arbitrary(u).map(CowMap::from)
+            HashMap::<K, V, S>::arbitrary(u).map(GenericCowMap::from)
         }
 
         fn arbitrary_take_rest(u: Unstructured<'a>) -> Result<Self> {
-            HashMap::<K, V, S>::arbitrary_take_rest(u).map(CowMap::from)
+            HashMap::<K, V, S>::arbitrary_take_rest(u).map(GenericCowMap::from)
         }
 
         fn size_hint(depth: usize) -> (usize, Option<usize>) {

@@ -205,12 +205,15 @@ extern crate std;
 
 pub mod buffer;
 #[cfg(feature = "std")]
-mod cell;
+pub mod cell;
+mod config;
 #[cfg(feature = "std")]
 pub mod list;
 #[cfg(feature = "std")]
 pub mod map;
 mod range;
+#[cfg(feature = "seize")]
+pub mod seize;
 mod shared;
 pub mod string;
 mod sync;
@@ -238,6 +241,8 @@ mod tests;
 #[cfg(feature = "std")]
 pub use crate::buffer::BufferCursor;
 pub use crate::buffer::{CowBuffer, PAGE_SIZE, PageStats};
+#[cfg(feature = "std")]
+pub use crate::cell::publish::{ArcSwapStrategy, Publish};
 #[cfg(feature = "std")]
 pub use crate::cell::{CowCell, OwnedReader, Reader, Snapshot};
 #[cfg(feature = "std")]

@@ -10,8 +10,9 @@ use core::fmt;
 use core::hash::{Hash, Hasher};
 use core::ops::Range;
 
-use crate::Shared;
-use crate::cell::{CellOwner, CowCell, Draft, OwnedReader, Reader, Snapshot};
+use crate::cell::publish::{ArcSwapStrategy, Publish};
+use crate::cell::{CellOwner, Draft, GenericCowCell, OwnedReader, Reader, Snapshot};
+use crate::shared::Shared;
 use std::sync::Arc;
 
 /// A list that many threads read without locking while writers publish edited copies: Java's
@@ -88,8 +89,14 @@ use std::sync::Arc;
 /// let owned: Vec<String> = HOSTS.iter().collect();
 /// assert_eq!(owned.len(), 2);
 /// ```
-pub struct CowList<T> {
-    cell: CowCell<Vec<T>>,
+pub type CowList<T> = GenericCowList<T, ArcSwapStrategy>;
+
+/// A [`CowList`] generic over its publication strategy `P` (see
+/// [`publish`](crate::cell::publish)): `cowkit::CowList<T>` is this on [`ArcSwapStrategy`],
+/// `cowkit::seize::CowList<T>` on seize. Its methods are documented here; the type's
+/// guarantees and examples on [`CowList`].
+pub struct GenericCowList<T, P: Publish = ArcSwapStrategy> {
+    cell: GenericCowCell<Vec<T>, P>,
 }
 
 /// Publishes a copy of `items` with `items[replaced]` swapped for `count` elements that
@@ -120,7 +127,7 @@ fn splice_copy<T: Clone>(
     debug_assert_eq!(next.len(), len);
 }
 
-impl<T> CowList<T> {
+impl<T, P: Publish> GenericCowList<T, P> {
     /// An empty list.
     ///
     /// # Examples
@@ -130,7 +137,7 @@ impl<T> CowList<T> {
     /// assert!(list.is_empty());
     /// ```
     pub fn new() -> Self {
-        CowList::from(Vec::new())
+        GenericCowList::from(Vec::new())
     }
 
     /// The number of elements in the current version.
@@ -181,7 +188,7 @@ impl<T> CowList<T> {
     /// assert_eq!(view.iter().sum::<i32>(), 10);
     /// assert_eq!(view[1..3], [2, 3]);
     /// ```
-    pub fn load(&self) -> Snapshot<Vec<T>> {
+    pub fn load(&self) -> Snapshot<Vec<T>, P> {
         self.cell.load()
     }
 
@@ -208,7 +215,7 @@ impl<T> CowList<T> {
     /// let mut reader = list.reader();
     /// assert_eq!(reader.load()[1], 6);
     /// ```
-    pub fn reader(&self) -> Reader<'_, Vec<T>> {
+    pub fn reader(&self) -> Reader<'_, Vec<T>, P> {
         self.cell.reader()
     }
 
@@ -225,21 +232,25 @@ impl<T> CowList<T> {
     /// list.push(3);
     /// assert_eq!(*reader.load(), [1, 2, 3]);
     /// ```
-    pub fn owned_reader(self: &Arc<Self>) -> OwnedReader<Vec<T>>
+    pub fn owned_reader(self: &Arc<Self>) -> OwnedReader<Vec<T>, P>
     where
-        T: Send + Sync + 'static,
+        T: 'static,
+        Self: Send + Sync,
     {
-        OwnedReader::new(Arc::clone(self) as Arc<dyn CellOwner<Vec<T>>>)
+        OwnedReader::new(Arc::clone(self) as Arc<dyn CellOwner<Vec<T>, P>>)
     }
 }
 
-impl<T: Send + Sync> CellOwner<Vec<T>> for CowList<T> {
-    fn cell(&self) -> &CowCell<Vec<T>> {
+impl<T, P: Publish> CellOwner<Vec<T>, P> for GenericCowList<T, P>
+where
+    Self: Send + Sync,
+{
+    fn cell(&self) -> &GenericCowCell<Vec<T>, P> {
         &self.cell
     }
 }
 
-impl<T: Clone> CowList<T> {
+impl<T: Clone, P: Publish> GenericCowList<T, P> {
     /// An iterator over clones of the elements of the current version (the version at this
     /// call: later writes do not show). Java's `iterator()`; `for x in &list` is this.
     ///
@@ -633,7 +644,7 @@ impl<T: Clone> CowList<T> {
     }
 }
 
-impl<T: Clone + Ord> CowList<T> {
+impl<T: Clone + Ord, P: Publish> GenericCowList<T, P> {
     /// Sorts the list, in one write (a stable sort, like `slice::sort`).
     ///
     /// # Examples
@@ -648,7 +659,7 @@ impl<T: Clone + Ord> CowList<T> {
     }
 }
 
-impl<T: PartialEq> CowList<T> {
+impl<T: PartialEq, P: Publish> GenericCowList<T, P> {
     /// Whether the current version holds an element equal to `value`.
     ///
     /// # Examples
@@ -757,7 +768,7 @@ impl<T: PartialEq> CowList<T> {
     }
 }
 
-impl<T: Clone + PartialEq> CowList<T> {
+impl<T: Clone + PartialEq, P: Publish> GenericCowList<T, P> {
     /// Removes the first element equal to `value`; returns whether one was found. When none
     /// is, nothing is copied or published.
     ///
@@ -874,54 +885,54 @@ impl<T: Clone + PartialEq> CowList<T> {
     }
 }
 
-impl<T> Default for CowList<T> {
+impl<T, P: Publish> Default for GenericCowList<T, P> {
     fn default() -> Self {
-        CowList::new()
+        GenericCowList::new()
     }
 }
 
-impl<T> Clone for CowList<T> {
+impl<T, P: Publish> Clone for GenericCowList<T, P> {
     /// A new, independent list that starts from this one's current version, shared (O(1)).
     fn clone(&self) -> Self {
-        CowList {
+        GenericCowList {
             cell: self.cell.clone(),
         }
     }
 }
 
-impl<T> From<Vec<T>> for CowList<T> {
+impl<T, P: Publish> From<Vec<T>> for GenericCowList<T, P> {
     fn from(items: Vec<T>) -> Self {
-        CowList {
-            cell: CowCell::new(items),
+        GenericCowList {
+            cell: GenericCowCell::new(items),
         }
     }
 }
 
-impl<T: Clone> From<&[T]> for CowList<T> {
+impl<T: Clone, P: Publish> From<&[T]> for GenericCowList<T, P> {
     fn from(items: &[T]) -> Self {
-        CowList::from(items.to_vec())
+        GenericCowList::from(items.to_vec())
     }
 }
 
-impl<T, const N: usize> From<[T; N]> for CowList<T> {
+impl<T, const N: usize, P: Publish> From<[T; N]> for GenericCowList<T, P> {
     fn from(items: [T; N]) -> Self {
-        CowList::from(Vec::from(items))
+        GenericCowList::from(Vec::from(items))
     }
 }
 
-impl<T> FromIterator<T> for CowList<T> {
+impl<T, P: Publish> FromIterator<T> for GenericCowList<T, P> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        CowList::from(iter.into_iter().collect::<Vec<T>>())
+        GenericCowList::from(iter.into_iter().collect::<Vec<T>>())
     }
 }
 
-impl<T: Clone> Extend<T> for CowList<T> {
+impl<T: Clone, P: Publish> Extend<T> for GenericCowList<T, P> {
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
-        CowList::extend(self, iter)
+        GenericCowList::extend(self, iter)
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for CowList<T> {
+impl<T: fmt::Debug, P: Publish> fmt::Debug for GenericCowList<T, P> {
     /// Formats the current version as a list.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.cell
@@ -929,7 +940,7 @@ impl<T: fmt::Debug> fmt::Debug for CowList<T> {
     }
 }
 
-impl<T: PartialEq> PartialEq for CowList<T> {
+impl<T: PartialEq, P: Publish> PartialEq for GenericCowList<T, P> {
     /// Element-wise equality of the two current versions.
     fn eq(&self, other: &Self) -> bool {
         self.cell
@@ -937,39 +948,39 @@ impl<T: PartialEq> PartialEq for CowList<T> {
     }
 }
 
-impl<T: Eq> Eq for CowList<T> {}
+impl<T: Eq, P: Publish> Eq for GenericCowList<T, P> {}
 
-impl<T: PartialEq<U>, U> PartialEq<Vec<U>> for CowList<T> {
+impl<T: PartialEq<U>, U, P: Publish> PartialEq<Vec<U>> for GenericCowList<T, P> {
     fn eq(&self, other: &Vec<U>) -> bool {
         self.cell.read(|items| items[..] == other[..])
     }
 }
 
-impl<T: PartialEq<U>, U> PartialEq<[U]> for CowList<T> {
+impl<T: PartialEq<U>, U, P: Publish> PartialEq<[U]> for GenericCowList<T, P> {
     fn eq(&self, other: &[U]) -> bool {
         self.cell.read(|items| items[..] == *other)
     }
 }
 
-impl<T: PartialEq<U>, U> PartialEq<&[U]> for CowList<T> {
+impl<T: PartialEq<U>, U, P: Publish> PartialEq<&[U]> for GenericCowList<T, P> {
     fn eq(&self, other: &&[U]) -> bool {
         self.cell.read(|items| items[..] == **other)
     }
 }
 
-impl<T: PartialEq<U>, U, const N: usize> PartialEq<[U; N]> for CowList<T> {
+impl<T: PartialEq<U>, U, const N: usize, P: Publish> PartialEq<[U; N]> for GenericCowList<T, P> {
     fn eq(&self, other: &[U; N]) -> bool {
         self.cell.read(|items| items[..] == other[..])
     }
 }
 
-impl<T: PartialEq<U>, U> PartialEq<CowList<U>> for Vec<T> {
-    fn eq(&self, other: &CowList<U>) -> bool {
+impl<T: PartialEq<U>, U, P: Publish> PartialEq<GenericCowList<U, P>> for Vec<T> {
+    fn eq(&self, other: &GenericCowList<U, P>) -> bool {
         other.cell.read(|items| self[..] == items[..])
     }
 }
 
-impl<T: Hash> Hash for CowList<T> {
+impl<T: Hash, P: Publish> Hash for GenericCowList<T, P> {
     /// Hashes the current version exactly as its slice (and a `Vec` of the same elements)
     /// hashes, so a list and a `Vec` that are equal hash equally.
     fn hash<H: Hasher>(&self, state: &mut H) {
@@ -1029,11 +1040,17 @@ impl<T: Hash> Hash for CowList<T> {
 /// assert_eq!(listeners.retain(|l| !Arc::ptr_eq(l, &counter)), 1);
 /// assert_eq!(listeners.len(), 1);
 /// ```
-pub struct CowSet<T> {
-    list: CowList<T>,
+pub type CowSet<T> = GenericCowSet<T, ArcSwapStrategy>;
+
+/// A [`CowSet`] generic over its publication strategy `P` (see
+/// [`publish`](crate::cell::publish)): `cowkit::CowSet<T>` is this on [`ArcSwapStrategy`],
+/// `cowkit::seize::CowSet<T>` on seize. Its methods are documented here; the type's
+/// guarantees and examples on [`CowSet`].
+pub struct GenericCowSet<T, P: Publish = ArcSwapStrategy> {
+    list: GenericCowList<T, P>,
 }
 
-impl<T> CowSet<T> {
+impl<T, P: Publish> GenericCowSet<T, P> {
     /// An empty set.
     ///
     /// # Examples
@@ -1042,8 +1059,8 @@ impl<T> CowSet<T> {
     /// assert!(cowkit::CowSet::<u8>::new().is_empty());
     /// ```
     pub fn new() -> Self {
-        CowSet {
-            list: CowList::new(),
+        GenericCowSet {
+            list: GenericCowList::new(),
         }
     }
 
@@ -1077,7 +1094,7 @@ impl<T> CowSet<T> {
     /// let set = cowkit::CowSet::from(vec![2, 1]);
     /// assert_eq!(*set.load(), [2, 1]);
     /// ```
-    pub fn load(&self) -> Snapshot<Vec<T>> {
+    pub fn load(&self) -> Snapshot<Vec<T>, P> {
         self.list.load()
     }
 
@@ -1103,12 +1120,12 @@ impl<T> CowSet<T> {
     /// let set = cowkit::CowSet::from(vec![1]);
     /// assert_eq!(set.reader().load().len(), 1);
     /// ```
-    pub fn reader(&self) -> Reader<'_, Vec<T>> {
+    pub fn reader(&self) -> Reader<'_, Vec<T>, P> {
         self.list.reader()
     }
 }
 
-impl<T> CowSet<T> {
+impl<T, P: Publish> GenericCowSet<T, P> {
     /// A cached reader that owns the set (through this `Arc`), to keep in a struct or move to
     /// another thread; see [`OwnedReader`].
     ///
@@ -1121,21 +1138,25 @@ impl<T> CowSet<T> {
     /// let mut reader = set.owned_reader();
     /// assert_eq!(*reader.load(), ['a']);
     /// ```
-    pub fn owned_reader(self: &Arc<Self>) -> OwnedReader<Vec<T>>
+    pub fn owned_reader(self: &Arc<Self>) -> OwnedReader<Vec<T>, P>
     where
-        T: Send + Sync + 'static,
+        T: 'static,
+        Self: Send + Sync,
     {
-        OwnedReader::new(Arc::clone(self) as Arc<dyn CellOwner<Vec<T>>>)
+        OwnedReader::new(Arc::clone(self) as Arc<dyn CellOwner<Vec<T>, P>>)
     }
 }
 
-impl<T: Send + Sync> CellOwner<Vec<T>> for CowSet<T> {
-    fn cell(&self) -> &CowCell<Vec<T>> {
+impl<T, P: Publish> CellOwner<Vec<T>, P> for GenericCowSet<T, P>
+where
+    Self: Send + Sync,
+{
+    fn cell(&self) -> &GenericCowCell<Vec<T>, P> {
         &self.list.cell
     }
 }
 
-impl<T: Clone> CowSet<T> {
+impl<T: Clone, P: Publish> GenericCowSet<T, P> {
     /// An iterator over clones of the elements of the current version, in insertion order;
     /// `for x in &set` is this. See [`CowList::iter`].
     ///
@@ -1150,7 +1171,7 @@ impl<T: Clone> CowSet<T> {
     }
 }
 
-impl<T: PartialEq> CowSet<T> {
+impl<T: PartialEq, P: Publish> GenericCowSet<T, P> {
     /// Whether the set holds an element equal to `value`.
     ///
     /// # Examples
@@ -1180,7 +1201,7 @@ impl<T: PartialEq> CowSet<T> {
     }
 }
 
-impl<T: Clone + PartialEq> CowSet<T> {
+impl<T: Clone + PartialEq, P: Publish> GenericCowSet<T, P> {
     /// Adds `value` unless an equal element is present; returns whether it was added.
     ///
     /// # Examples
@@ -1279,22 +1300,22 @@ impl<T: Clone + PartialEq> CowSet<T> {
     }
 }
 
-impl<T> Default for CowSet<T> {
+impl<T, P: Publish> Default for GenericCowSet<T, P> {
     fn default() -> Self {
-        CowSet::new()
+        GenericCowSet::new()
     }
 }
 
-impl<T> Clone for CowSet<T> {
+impl<T, P: Publish> Clone for GenericCowSet<T, P> {
     /// A new, independent set that starts from this one's current version, shared (O(1)).
     fn clone(&self) -> Self {
-        CowSet {
+        GenericCowSet {
             list: self.list.clone(),
         }
     }
 }
 
-impl<T: PartialEq> From<Vec<T>> for CowSet<T> {
+impl<T: PartialEq, P: Publish> From<Vec<T>> for GenericCowSet<T, P> {
     /// The set of `items`, keeping the first of equal elements, in order (O(n²) comparisons).
     fn from(mut items: Vec<T>) -> Self {
         let mut kept = 0;
@@ -1305,32 +1326,32 @@ impl<T: PartialEq> From<Vec<T>> for CowSet<T> {
             }
         }
         items.truncate(kept);
-        CowSet {
-            list: CowList::from(items),
+        GenericCowSet {
+            list: GenericCowList::from(items),
         }
     }
 }
 
-impl<T: PartialEq> FromIterator<T> for CowSet<T> {
+impl<T: PartialEq, P: Publish> FromIterator<T> for GenericCowSet<T, P> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        CowSet::from(iter.into_iter().collect::<Vec<T>>())
+        GenericCowSet::from(iter.into_iter().collect::<Vec<T>>())
     }
 }
 
-impl<T: Clone + PartialEq> Extend<T> for CowSet<T> {
+impl<T: Clone + PartialEq, P: Publish> Extend<T> for GenericCowSet<T, P> {
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
-        CowSet::extend(self, iter);
+        GenericCowSet::extend(self, iter);
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for CowSet<T> {
+impl<T: fmt::Debug, P: Publish> fmt::Debug for GenericCowSet<T, P> {
     /// Formats the current version as a set, in insertion order.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.list.load().iter()).finish()
     }
 }
 
-impl<T: PartialEq> PartialEq for CowSet<T> {
+impl<T: PartialEq, P: Publish> PartialEq for GenericCowSet<T, P> {
     /// Set equality of the two current versions: the same elements, in any order.
     fn eq(&self, other: &Self) -> bool {
         let (a, b) = (self.list.load(), other.list.load());
@@ -1338,7 +1359,7 @@ impl<T: PartialEq> PartialEq for CowSet<T> {
     }
 }
 
-impl<T: Eq> Eq for CowSet<T> {}
+impl<T: Eq, P: Publish> Eq for GenericCowSet<T, P> {}
 
 /// An iterator over clones of the elements of one version of a [`CowList`] or [`CowSet`], from
 /// [`CowList::iter`], [`CowSet::iter`] or `for x in &list`.
@@ -1396,7 +1417,7 @@ impl<T: fmt::Debug> fmt::Debug for Iter<T> {
     }
 }
 
-impl<T: Clone> IntoIterator for &CowList<T> {
+impl<T: Clone, P: Publish> IntoIterator for &GenericCowList<T, P> {
     type Item = T;
     type IntoIter = Iter<T>;
 
@@ -1405,7 +1426,7 @@ impl<T: Clone> IntoIterator for &CowList<T> {
     }
 }
 
-impl<T: Clone> IntoIterator for &CowSet<T> {
+impl<T: Clone, P: Publish> IntoIterator for &GenericCowSet<T, P> {
     type Item = T;
     type IntoIter = Iter<T>;
 
@@ -1414,7 +1435,7 @@ impl<T: Clone> IntoIterator for &CowSet<T> {
     }
 }
 
-impl<T: Clone> IntoIterator for CowList<T> {
+impl<T: Clone, P: Publish> IntoIterator for GenericCowList<T, P> {
     type Item = T;
     type IntoIter = alloc::vec::IntoIter<T>;
 
@@ -1424,7 +1445,7 @@ impl<T: Clone> IntoIterator for CowList<T> {
     }
 }
 
-impl<T: Clone> IntoIterator for CowSet<T> {
+impl<T: Clone, P: Publish> IntoIterator for GenericCowSet<T, P> {
     type Item = T;
     type IntoIter = alloc::vec::IntoIter<T>;
 
@@ -1435,17 +1456,17 @@ impl<T: Clone> IntoIterator for CowSet<T> {
     }
 }
 
-impl<T: Clone> From<CowList<T>> for Vec<T> {
+impl<T: Clone, P: Publish> From<GenericCowList<T, P>> for Vec<T> {
     /// The elements, taken out of the list: [`CowList::into_vec`].
-    fn from(list: CowList<T>) -> Vec<T> {
+    fn from(list: GenericCowList<T, P>) -> Vec<T> {
         list.into_vec()
     }
 }
 
-impl<T: Clone> From<CowSet<T>> for Vec<T> {
+impl<T: Clone, P: Publish> From<GenericCowSet<T, P>> for Vec<T> {
     /// The elements in insertion order, taken out of the set (moved when no snapshot shares
     /// them, else cloned).
-    fn from(set: CowSet<T>) -> Vec<T> {
+    fn from(set: GenericCowSet<T, P>) -> Vec<T> {
         set.list.into_vec()
     }
 }

@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::vec::Vec;
 
-use crate::Shared;
-use crate::cell::{CellOwner, CowCell, Draft, OwnedReader, Reader, Snapshot};
+use crate::cell::publish::{ArcSwapStrategy, Publish};
+use crate::cell::{CellOwner, Draft, GenericCowCell, OwnedReader, Reader, Snapshot};
+use crate::shared::Shared;
 use core::iter::FusedIterator;
 use std::collections::hash_map;
 use std::sync::Arc;
@@ -55,11 +56,17 @@ use std::sync::Arc;
 /// assert_eq!(before.get("/"), Some(&"index")); // the old version never changes
 /// assert_eq!(routes.len(), 2);
 /// ```
-pub struct CowMap<K, V, S = RandomState> {
-    cell: CowCell<HashMap<K, V, S>>,
+pub type CowMap<K, V, S = RandomState> = GenericCowMap<K, V, S, ArcSwapStrategy>;
+
+/// A [`CowMap`] generic over its publication strategy `P` (see
+/// [`publish`](crate::cell::publish)): `cowkit::CowMap<K, V, S>` is this on [`ArcSwapStrategy`],
+/// `cowkit::seize::CowMap<K, V, S>` on seize. Its methods are documented here; the type's
+/// guarantees and examples on [`CowMap`].
+pub struct GenericCowMap<K, V, S = RandomState, P: Publish = ArcSwapStrategy> {
+    cell: GenericCowCell<HashMap<K, V, S>, P>,
 }
 
-impl<K, V> CowMap<K, V, RandomState> {
+impl<K, V, P: Publish> GenericCowMap<K, V, RandomState, P> {
     /// An empty map with the standard hasher.
     ///
     /// # Examples
@@ -69,11 +76,11 @@ impl<K, V> CowMap<K, V, RandomState> {
     /// assert!(map.is_empty());
     /// ```
     pub fn new() -> Self {
-        CowMap::with_hasher(RandomState::new())
+        GenericCowMap::with_hasher(RandomState::new())
     }
 }
 
-impl<K, V, S> CowMap<K, V, S> {
+impl<K, V, S, P: Publish> GenericCowMap<K, V, S, P> {
     /// An empty map that hashes keys with `hasher`.
     ///
     /// # Examples
@@ -87,7 +94,7 @@ impl<K, V, S> CowMap<K, V, S> {
     /// assert_eq!(map.get(&1), Some("one"));
     /// ```
     pub fn with_hasher(hasher: S) -> Self {
-        CowMap::from(HashMap::with_hasher(hasher))
+        GenericCowMap::from(HashMap::with_hasher(hasher))
     }
 
     /// The number of entries in the current version.
@@ -124,7 +131,7 @@ impl<K, V, S> CowMap<K, V, S> {
     /// map.clear();
     /// assert_eq!(view.values().sum::<i32>(), 3);
     /// ```
-    pub fn load(&self) -> Snapshot<HashMap<K, V, S>> {
+    pub fn load(&self) -> Snapshot<HashMap<K, V, S>, P> {
         self.cell.load()
     }
 
@@ -151,7 +158,7 @@ impl<K, V, S> CowMap<K, V, S> {
     /// let mut reader = map.reader();
     /// assert_eq!(reader.load()[&1], "one");
     /// ```
-    pub fn reader(&self) -> Reader<'_, HashMap<K, V, S>> {
+    pub fn reader(&self) -> Reader<'_, HashMap<K, V, S>, P> {
         self.cell.reader()
     }
 
@@ -168,13 +175,14 @@ impl<K, V, S> CowMap<K, V, S> {
     /// map.insert(2, "two");
     /// assert_eq!(reader.load().len(), 2);
     /// ```
-    pub fn owned_reader(self: &Arc<Self>) -> OwnedReader<HashMap<K, V, S>>
+    pub fn owned_reader(self: &Arc<Self>) -> OwnedReader<HashMap<K, V, S>, P>
     where
-        K: Send + Sync + 'static,
-        V: Send + Sync + 'static,
-        S: Send + Sync + 'static,
+        K: 'static,
+        V: 'static,
+        S: 'static,
+        Self: Send + Sync,
     {
-        OwnedReader::new(Arc::clone(self) as Arc<dyn CellOwner<HashMap<K, V, S>>>)
+        OwnedReader::new(Arc::clone(self) as Arc<dyn CellOwner<HashMap<K, V, S>, P>>)
     }
 
     /// An iterator over clones of the entries of the current version (the version at this
@@ -240,10 +248,11 @@ impl<K, V, S> CowMap<K, V, S> {
     }
 }
 
-impl<K: Send + Sync, V: Send + Sync, S: Send + Sync> CellOwner<HashMap<K, V, S>>
-    for CowMap<K, V, S>
+impl<K, V, S, P: Publish> CellOwner<HashMap<K, V, S>, P> for GenericCowMap<K, V, S, P>
+where
+    Self: Send + Sync,
 {
-    fn cell(&self) -> &CowCell<HashMap<K, V, S>> {
+    fn cell(&self) -> &GenericCowCell<HashMap<K, V, S>, P> {
         &self.cell
     }
 }
@@ -350,7 +359,7 @@ impl<K, V: fmt::Debug, S> fmt::Debug for Values<'_, K, V, S> {
     }
 }
 
-impl<'a, K: Clone, V: Clone, S> IntoIterator for &'a CowMap<K, V, S> {
+impl<'a, K: Clone, V: Clone, S, P: Publish> IntoIterator for &'a GenericCowMap<K, V, S, P> {
     type Item = (K, V);
     type IntoIter = Iter<'a, K, V, S>;
 
@@ -359,7 +368,7 @@ impl<'a, K: Clone, V: Clone, S> IntoIterator for &'a CowMap<K, V, S> {
     }
 }
 
-impl<K: Eq + Hash, V, S: BuildHasher> CowMap<K, V, S> {
+impl<K: Eq + Hash, V, S: BuildHasher, P: Publish> GenericCowMap<K, V, S, P> {
     /// Applies `read` to the value for `key` in the current version, without cloning it.
     ///
     /// # Examples
@@ -394,7 +403,7 @@ impl<K: Eq + Hash, V, S: BuildHasher> CowMap<K, V, S> {
     }
 }
 
-impl<K: Eq + Hash, V: Clone, S: BuildHasher> CowMap<K, V, S> {
+impl<K: Eq + Hash, V: Clone, S: BuildHasher, P: Publish> GenericCowMap<K, V, S, P> {
     /// A clone of the value for `key` in the current version.
     ///
     /// # Examples
@@ -440,7 +449,7 @@ where
     next
 }
 
-impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
+impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone, P: Publish> GenericCowMap<K, V, S, P> {
     /// Sets the value for `key`; returns the value it replaced.
     ///
     /// # Examples
@@ -762,7 +771,7 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> CowMap<K, V, S> {
     }
 }
 
-impl<K: Clone, V: Clone, S: Clone> IntoIterator for CowMap<K, V, S> {
+impl<K: Clone, V: Clone, S: Clone, P: Publish> IntoIterator for GenericCowMap<K, V, S, P> {
     type Item = (K, V);
     type IntoIter = hash_map::IntoIter<K, V>;
 
@@ -772,56 +781,64 @@ impl<K: Clone, V: Clone, S: Clone> IntoIterator for CowMap<K, V, S> {
     }
 }
 
-impl<K: Clone, V: Clone, S: Clone> From<CowMap<K, V, S>> for HashMap<K, V, S> {
+impl<K: Clone, V: Clone, S: Clone, P: Publish> From<GenericCowMap<K, V, S, P>>
+    for HashMap<K, V, S>
+{
     /// The entries, taken out of the map: [`CowMap::into_hash_map`].
-    fn from(map: CowMap<K, V, S>) -> Self {
+    fn from(map: GenericCowMap<K, V, S, P>) -> Self {
         map.cell.into_inner()
     }
 }
 
-impl<K, V, S: Default> Default for CowMap<K, V, S> {
+impl<K, V, S: Default, P: Publish> Default for GenericCowMap<K, V, S, P> {
     fn default() -> Self {
-        CowMap::with_hasher(S::default())
+        GenericCowMap::with_hasher(S::default())
     }
 }
 
-impl<K, V, S> Clone for CowMap<K, V, S> {
+impl<K, V, S, P: Publish> Clone for GenericCowMap<K, V, S, P> {
     /// A new, independent map that starts from this one's current version, shared (O(1)).
     fn clone(&self) -> Self {
-        CowMap {
+        GenericCowMap {
             cell: self.cell.clone(),
         }
     }
 }
 
-impl<K, V, S> From<HashMap<K, V, S>> for CowMap<K, V, S> {
+impl<K, V, S, P: Publish> From<HashMap<K, V, S>> for GenericCowMap<K, V, S, P> {
     fn from(map: HashMap<K, V, S>) -> Self {
-        CowMap {
-            cell: CowCell::new(map),
+        GenericCowMap {
+            cell: GenericCowCell::new(map),
         }
     }
 }
 
-impl<K: Eq + Hash, V, const N: usize> From<[(K, V); N]> for CowMap<K, V, RandomState> {
+impl<K: Eq + Hash, V, const N: usize, P: Publish> From<[(K, V); N]>
+    for GenericCowMap<K, V, RandomState, P>
+{
     /// A map of the given entries, with the standard hasher (later entries win for equal keys).
     fn from(entries: [(K, V); N]) -> Self {
-        CowMap::from(HashMap::from(entries))
+        GenericCowMap::from(HashMap::from(entries))
     }
 }
 
-impl<K: Eq + Hash, V, S: BuildHasher + Default> FromIterator<(K, V)> for CowMap<K, V, S> {
+impl<K: Eq + Hash, V, S: BuildHasher + Default, P: Publish> FromIterator<(K, V)>
+    for GenericCowMap<K, V, S, P>
+{
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        CowMap::from(iter.into_iter().collect::<HashMap<K, V, S>>())
+        GenericCowMap::from(iter.into_iter().collect::<HashMap<K, V, S>>())
     }
 }
 
-impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone> Extend<(K, V)> for CowMap<K, V, S> {
+impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone, P: Publish> Extend<(K, V)>
+    for GenericCowMap<K, V, S, P>
+{
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
-        CowMap::extend(self, iter)
+        GenericCowMap::extend(self, iter)
     }
 }
 
-impl<K: fmt::Debug, V: fmt::Debug, S> fmt::Debug for CowMap<K, V, S> {
+impl<K: fmt::Debug, V: fmt::Debug, S, P: Publish> fmt::Debug for GenericCowMap<K, V, S, P> {
     /// Formats the current version as a map.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.cell
@@ -829,7 +846,9 @@ impl<K: fmt::Debug, V: fmt::Debug, S> fmt::Debug for CowMap<K, V, S> {
     }
 }
 
-impl<K: Eq + Hash, V: PartialEq, S: BuildHasher> PartialEq for CowMap<K, V, S> {
+impl<K: Eq + Hash, V: PartialEq, S: BuildHasher, P: Publish> PartialEq
+    for GenericCowMap<K, V, S, P>
+{
     /// Map equality of the two current versions.
     fn eq(&self, other: &Self) -> bool {
         self.cell
@@ -837,9 +856,11 @@ impl<K: Eq + Hash, V: PartialEq, S: BuildHasher> PartialEq for CowMap<K, V, S> {
     }
 }
 
-impl<K: Eq + Hash, V: Eq, S: BuildHasher> Eq for CowMap<K, V, S> {}
+impl<K: Eq + Hash, V: Eq, S: BuildHasher, P: Publish> Eq for GenericCowMap<K, V, S, P> {}
 
-impl<K: Eq + Hash, V: PartialEq, S: BuildHasher> PartialEq<HashMap<K, V, S>> for CowMap<K, V, S> {
+impl<K: Eq + Hash, V: PartialEq, S: BuildHasher, P: Publish> PartialEq<HashMap<K, V, S>>
+    for GenericCowMap<K, V, S, P>
+{
     fn eq(&self, other: &HashMap<K, V, S>) -> bool {
         self.cell.read(|map| map == other)
     }

@@ -77,37 +77,40 @@ mod collections {
     use proptest::prelude::Strategy;
     use proptest::strategy::Map;
 
-    use crate::{CowCell, CowList, CowMap, CowSet};
+    use crate::cell::GenericCowCell;
+    use crate::cell::publish::Publish;
+    use crate::list::{GenericCowList, GenericCowSet};
+    use crate::map::GenericCowMap;
 
-    impl<T: Arbitrary> Arbitrary for CowCell<T> {
+    impl<T: Arbitrary, P: Publish> Arbitrary for GenericCowCell<T, P> {
         type Parameters = T::Parameters;
         type Strategy = Map<T::Strategy, fn(T) -> Self>;
 
         fn arbitrary_with(args: Self::Parameters) -> Self::Strategy {
-            any_with::<T>(args).prop_map(CowCell::new)
+            any_with::<T>(args).prop_map(GenericCowCell::new)
         }
     }
 
-    impl<T: Arbitrary> Arbitrary for CowList<T> {
+    impl<T: Arbitrary, P: Publish> Arbitrary for GenericCowList<T, P> {
         type Parameters = <Vec<T> as Arbitrary>::Parameters;
         type Strategy = Map<StrategyFor<Vec<T>>, fn(Vec<T>) -> Self>;
 
         fn arbitrary_with(args: Self::Parameters) -> Self::Strategy {
-            any_with::<Vec<T>>(args).prop_map(CowList::from)
+            any_with::<Vec<T>>(args).prop_map(GenericCowList::from)
         }
     }
 
-    impl<T: Arbitrary + PartialEq> Arbitrary for CowSet<T> {
+    impl<T: Arbitrary + PartialEq, P: Publish> Arbitrary for GenericCowSet<T, P> {
         type Parameters = <Vec<T> as Arbitrary>::Parameters;
         type Strategy = Map<StrategyFor<Vec<T>>, fn(Vec<T>) -> Self>;
 
         /// Arbitrary elements, each kept only the first time it appears.
         fn arbitrary_with(args: Self::Parameters) -> Self::Strategy {
-            any_with::<Vec<T>>(args).prop_map(CowSet::from)
+            any_with::<Vec<T>>(args).prop_map(GenericCowSet::from)
         }
     }
 
-    impl<K, V, S> Arbitrary for CowMap<K, V, S>
+    impl<K, V, S, P: Publish> Arbitrary for GenericCowMap<K, V, S, P>
     where
         K: Arbitrary + Eq + Hash,
         V: Arbitrary,

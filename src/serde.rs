@@ -122,58 +122,61 @@ mod collections {
 
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    use crate::{CowCell, CowList, CowMap, CowSet};
+    use crate::cell::GenericCowCell;
+    use crate::cell::publish::Publish;
+    use crate::list::{GenericCowList, GenericCowSet};
+    use crate::map::GenericCowMap;
 
-    impl<T: Serialize> Serialize for CowCell<T> {
+    impl<T: Serialize, P: Publish> Serialize for GenericCowCell<T, P> {
         /// Serializes the current value, as `T` does.
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             T::serialize(&self.load(), serializer)
         }
     }
 
-    impl<'de, T: Deserialize<'de>> Deserialize<'de> for CowCell<T> {
+    impl<'de, T: Deserialize<'de>, P: Publish> Deserialize<'de> for GenericCowCell<T, P> {
         /// Deserializes a `T` into a new cell.
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            T::deserialize(deserializer).map(CowCell::new)
+            T::deserialize(deserializer).map(GenericCowCell::new)
         }
     }
 
-    impl<T: Serialize> Serialize for CowList<T> {
+    impl<T: Serialize, P: Publish> Serialize for GenericCowList<T, P> {
         /// Serializes the current version as a sequence.
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             self.load()[..].serialize(serializer)
         }
     }
 
-    impl<'de, T: Deserialize<'de>> Deserialize<'de> for CowList<T> {
+    impl<'de, T: Deserialize<'de>, P: Publish> Deserialize<'de> for GenericCowList<T, P> {
         /// Deserializes a sequence (through `Vec<T>`, whose serde impl caps pre-allocation).
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            Vec::deserialize(deserializer).map(CowList::from)
+            Vec::deserialize(deserializer).map(GenericCowList::from)
         }
     }
 
-    impl<T: Serialize> Serialize for CowSet<T> {
+    impl<T: Serialize, P: Publish> Serialize for GenericCowSet<T, P> {
         /// Serializes the current version as a sequence, in insertion order.
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             self.load()[..].serialize(serializer)
         }
     }
 
-    impl<'de, T: Deserialize<'de> + PartialEq> Deserialize<'de> for CowSet<T> {
+    impl<'de, T: Deserialize<'de> + PartialEq, P: Publish> Deserialize<'de> for GenericCowSet<T, P> {
         /// Deserializes a sequence, keeping the first of equal elements.
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            Vec::deserialize(deserializer).map(CowSet::from)
+            Vec::deserialize(deserializer).map(GenericCowSet::from)
         }
     }
 
-    impl<K: Serialize, V: Serialize, H> Serialize for CowMap<K, V, H> {
+    impl<K: Serialize, V: Serialize, H, P: Publish> Serialize for GenericCowMap<K, V, H, P> {
         /// Serializes the current version as a map.
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             serializer.collect_map(self.load().iter())
         }
     }
 
-    impl<'de, K, V, H> Deserialize<'de> for CowMap<K, V, H>
+    impl<'de, K, V, H, P: Publish> Deserialize<'de> for GenericCowMap<K, V, H, P>
     where
         K: Deserialize<'de> + Eq + Hash,
         V: Deserialize<'de>,
@@ -181,7 +184,7 @@ mod collections {
     {
         /// Deserializes a map (through `HashMap`, whose serde impl caps pre-allocation).
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            HashMap::deserialize(deserializer).map(CowMap::from)
+            HashMap::deserialize(deserializer).map(GenericCowMap::from)
         }
     }
 }

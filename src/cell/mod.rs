@@ -1,15 +1,18 @@
-//! `CowCell<T>` and `Snapshot<T>`: the snapshot / copy-and-swap protocol, written once.
+//! [`CowCell<T>`] and [`Snapshot<T>`]: the snapshot / copy-and-swap protocol, written once,
+//! over the publication strategy of [`publish`].
 //!
-//! Every snapshot collection (`CowList`, `CowSet`, `CowMap`) is a `CowCell` around a std
-//! container; all of their writes go through [`CowCell::rewrite`], the one place that takes the
+//! Every snapshot collection (`CowList`, `CowSet`, `CowMap`) is a cell around a std container;
+//! all of their writes go through `GenericCowCell::rewrite`, the one place that takes the
 //! writers' lock, publishes and frees.
 #![deny(unsafe_code)]
+
+pub mod publish;
 
 use core::fmt;
 use core::ops::Deref;
 
-use crate::Shared;
-use crate::sync::swap::{self, CellSource, SwapCell, SwapGuard, SwapReader};
+use self::publish::{ArcSwapStrategy, CellOf, GuardOf, Publish, ReaderOf, SwapCell};
+use crate::shared::Shared;
 use crate::sync::writer::WriterLock;
 use std::sync::Arc;
 
@@ -115,15 +118,25 @@ use std::sync::Arc;
 /// assert_eq!(config.load().hosts, ["a", "b"]);
 /// assert_eq!(before.retries, 3); // the old snapshot never changes
 /// ```
-pub struct CowCell<T> {
+///
+/// `CowCell<T>` publishes through arc-swap ([`ArcSwapStrategy`]); with the `seize` feature,
+/// `cowkit::seize::CowCell<T>` is the same cell on seize. Both are [`GenericCowCell`] with
+/// their strategy as the last type parameter.
+pub type CowCell<T> = GenericCowCell<T, ArcSwapStrategy>;
+
+/// A [`CowCell`] generic over its publication strategy `P` (see [`publish`]): the type behind
+/// `cowkit::CowCell<T>` (`P` = [`ArcSwapStrategy`]) and, with the `seize` feature,
+/// `cowkit::seize::CowCell<T>`. Its methods are documented here; the type's guarantees,
+/// layout and costs on [`CowCell`].
+pub struct GenericCowCell<T, P: Publish = ArcSwapStrategy> {
     /// The published version. Readers load it without locking; it changes only by a swap made
     /// while `writer` is held.
-    current: SwapCell<T>,
+    current: CellOf<T, P>,
     /// Serializes writers: held from reading the current version until the next is published.
     writer: WriterLock,
 }
 
-impl<T> CowCell<T> {
+impl<T, P: Publish> GenericCowCell<T, P> {
     /// A cell holding `value`.
     ///
     /// # Examples
@@ -133,12 +146,12 @@ impl<T> CowCell<T> {
     /// assert_eq!(*cell.load(), 1);
     /// ```
     pub fn new(value: T) -> Self {
-        CowCell::from_shared(Shared::new(value))
+        GenericCowCell::from_shared(Shared::new(value))
     }
 
     /// A cell whose current version is `value`, shared with whoever else holds it (no copy).
     pub(crate) fn from_shared(value: Shared<T>) -> Self {
-        CowCell {
+        GenericCowCell {
             current: SwapCell::new(value),
             writer: WriterLock::new(),
         }
@@ -160,7 +173,7 @@ impl<T> CowCell<T> {
     /// assert!(cell.load().is_empty());
     /// ```
     #[inline]
-    pub fn load(&self) -> Snapshot<T> {
+    pub fn load(&self) -> Snapshot<T, P> {
         Snapshot {
             guard: self.current.load(),
         }
@@ -207,9 +220,9 @@ impl<T> CowCell<T> {
     /// cell.update(|n| *n += 1);
     /// assert_eq!(*reader.load(), 11);
     /// ```
-    pub fn reader(&self) -> Reader<'_, T> {
+    pub fn reader(&self) -> Reader<'_, T, P> {
         Reader {
-            inner: SwapReader::new(&self.current),
+            inner: SwapCell::reader(&self.current),
         }
     }
 
@@ -226,11 +239,12 @@ impl<T> CowCell<T> {
     /// let seen = std::thread::spawn(move || *reader.load()).join().unwrap();
     /// assert_eq!(seen, 1);
     /// ```
-    pub fn owned_reader(self: &Arc<Self>) -> OwnedReader<T>
+    pub fn owned_reader(self: &Arc<Self>) -> OwnedReader<T, P>
     where
-        T: Send + Sync + 'static,
+        T: 'static,
+        Self: Send + Sync,
     {
-        OwnedReader::new(Arc::clone(self) as Arc<dyn CellOwner<T>>)
+        OwnedReader::new(Arc::clone(self) as Arc<dyn CellOwner<T, P>>)
     }
 
     /// Publishes `value` and returns the version it replaced.
@@ -251,7 +265,7 @@ impl<T> CowCell<T> {
             let _writer = self.writer.lock();
             self.current.swap(next)
         };
-        self.current.drop_retired();
+        self.current.reclaim();
         replaced
     }
 
@@ -273,7 +287,7 @@ impl<T> CowCell<T> {
         let (replaced, result) = {
             let _writer = self.writer.lock();
             let current = self.current.load();
-            let result = build(&current, &mut draft);
+            let result = build(<CellOf<T, P>>::guard_value(&current), &mut draft);
             // Let go of our own read before the swap, so the swap has no claim of ours to settle.
             drop(current);
             let replaced = draft
@@ -284,7 +298,7 @@ impl<T> CowCell<T> {
         };
         drop(replaced);
         drop(draft);
-        self.current.drop_retired();
+        self.current.reclaim();
         result
     }
 }
@@ -311,7 +325,7 @@ impl<T> Draft<T> {
     }
 }
 
-impl<T: Clone> CowCell<T> {
+impl<T: Clone, P: Publish> GenericCowCell<T, P> {
     /// Changes the value: clones the current version once, applies `change` to the clone and
     /// publishes it. Returns what `change` returns.
     ///
@@ -384,26 +398,26 @@ impl<T: Clone> CowCell<T> {
     }
 }
 
-impl<T> Clone for CowCell<T> {
+impl<T, P: Publish> Clone for GenericCowCell<T, P> {
     /// A new, independent cell that starts from this one's current version, shared (O(1)).
     fn clone(&self) -> Self {
-        CowCell::from_shared(self.snapshot())
+        GenericCowCell::from_shared(self.snapshot())
     }
 }
 
-impl<T: Default> Default for CowCell<T> {
+impl<T: Default, P: Publish> Default for GenericCowCell<T, P> {
     fn default() -> Self {
-        CowCell::new(T::default())
+        GenericCowCell::new(T::default())
     }
 }
 
-impl<T> From<T> for CowCell<T> {
+impl<T, P: Publish> From<T> for GenericCowCell<T, P> {
     fn from(value: T) -> Self {
-        CowCell::new(value)
+        GenericCowCell::new(value)
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for CowCell<T> {
+impl<T: fmt::Debug, P: Publish> fmt::Debug for GenericCowCell<T, P> {
     /// Formats the current version.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("CowCell").field(&*self.load()).finish()
@@ -426,11 +440,11 @@ impl<T: fmt::Debug> fmt::Debug for CowCell<T> {
 /// let sum: i32 = snap.iter().sum(); // iterate, slice, search: all on one version
 /// assert_eq!((sum, &snap[1..]), (6, &[1, 2][..]));
 /// ```
-pub struct Snapshot<T> {
-    guard: SwapGuard<T>,
+pub struct Snapshot<T, P: Publish = ArcSwapStrategy> {
+    guard: GuardOf<T, P>,
 }
 
-impl<T> Snapshot<T> {
+impl<T, P: Publish> Snapshot<T, P> {
     /// An owned handle to the same version (takes a reference count if the snapshot had none).
     ///
     /// An associated function, so that it never shadows a method of `T`.
@@ -445,26 +459,26 @@ impl<T> Snapshot<T> {
     /// assert!(Shared::ptr_eq(&kept, &cell.snapshot()));
     /// ```
     pub fn into_shared(this: Self) -> Shared<T> {
-        swap::guard_into_shared(this.guard)
+        <CellOf<T, P>>::guard_into_shared(this.guard)
     }
 }
 
-impl<T> Deref for Snapshot<T> {
+impl<T, P: Publish> Deref for Snapshot<T, P> {
     type Target = T;
 
     #[inline]
     fn deref(&self) -> &T {
-        &self.guard
+        <CellOf<T, P>>::guard_value(&self.guard)
     }
 }
 
-impl<T> AsRef<T> for Snapshot<T> {
+impl<T, P: Publish> AsRef<T> for Snapshot<T, P> {
     fn as_ref(&self) -> &T {
         self
     }
 }
 
-impl<'a, T> IntoIterator for &'a Snapshot<T>
+impl<'a, T, P: Publish> IntoIterator for &'a Snapshot<T, P>
 where
     &'a T: IntoIterator,
 {
@@ -477,7 +491,7 @@ where
     }
 }
 
-impl<T: fmt::Debug> fmt::Debug for Snapshot<T> {
+impl<T: fmt::Debug, P: Publish> fmt::Debug for Snapshot<T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         T::fmt(self, f)
     }
@@ -501,19 +515,19 @@ impl<T: fmt::Debug> fmt::Debug for Snapshot<T> {
 /// }
 /// assert_eq!(hits, 2000);
 /// ```
-pub struct Reader<'a, T> {
-    inner: SwapReader<&'a SwapCell<T>>,
+pub struct Reader<'a, T, P: Publish = ArcSwapStrategy> {
+    inner: ReaderOf<T, P, &'a CellOf<T, P>>,
 }
 
-impl<T> Reader<'_, T> {
+impl<T, P: Publish> Reader<'_, T, P> {
     /// The cell's current value.
     #[inline]
     pub fn load(&mut self) -> &T {
-        self.inner.load()
+        <CellOf<T, P>>::reader_load(&mut self.inner)
     }
 }
 
-impl<T> fmt::Debug for Reader<'_, T> {
+impl<T, P: Publish> fmt::Debug for Reader<'_, T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Reader").finish_non_exhaustive()
     }
@@ -521,13 +535,16 @@ impl<T> fmt::Debug for Reader<'_, T> {
 
 /// The owner of one cell, as an [`OwnedReader`] keeps it: the cell itself or a collection
 /// around it.
-pub(crate) trait CellOwner<T>: Send + Sync {
+pub(crate) trait CellOwner<T, P: Publish>: Send + Sync {
     /// The cell.
-    fn cell(&self) -> &CowCell<T>;
+    fn cell(&self) -> &GenericCowCell<T, P>;
 }
 
-impl<T: Send + Sync> CellOwner<T> for CowCell<T> {
-    fn cell(&self) -> &CowCell<T> {
+impl<T, P: Publish> CellOwner<T, P> for GenericCowCell<T, P>
+where
+    Self: Send + Sync,
+{
+    fn cell(&self) -> &GenericCowCell<T, P> {
         self
     }
 }
@@ -536,15 +553,15 @@ impl<T: Send + Sync> CellOwner<T> for CowCell<T> {
 ///
 /// It keeps the owner's `Arc` (type-erased, so that `OwnedReader<T>` names only `T`) and the
 /// address of the cell inside it, found once, so that a load makes no dynamic call.
-struct Owned<T> {
+struct Owned<T, P: Publish> {
     /// The cell, inside `_owner`'s allocation.
-    cell: core::ptr::NonNull<SwapCell<T>>,
+    cell: core::ptr::NonNull<CellOf<T, P>>,
     /// Keeps the cell alive and in place.
-    _owner: Arc<dyn CellOwner<T>>,
+    _owner: Arc<dyn CellOwner<T, P>>,
 }
 
-impl<T> Owned<T> {
-    fn new(owner: Arc<dyn CellOwner<T>>) -> Self {
+impl<T, P: Publish> Owned<T, P> {
+    fn new(owner: Arc<dyn CellOwner<T, P>>) -> Self {
         Owned {
             cell: core::ptr::NonNull::from(&owner.cell().current),
             _owner: owner,
@@ -552,11 +569,11 @@ impl<T> Owned<T> {
     }
 }
 
-impl<T> CellSource for Owned<T> {
-    type Value = T;
+impl<T, P: Publish> Deref for Owned<T, P> {
+    type Target = CellOf<T, P>;
 
     #[inline]
-    fn swap_cell(&self) -> &SwapCell<T> {
+    fn deref(&self) -> &CellOf<T, P> {
         // SAFETY: `cell` points into the allocation of `_owner`, an `Arc` this value holds, so
         // it is alive for as long as `self` is borrowed, and an `Arc`'s contents never move.
         // Only shared borrows of the cell ever exist (every method of the owners takes `&self`,
@@ -568,14 +585,14 @@ impl<T> CellSource for Owned<T> {
     }
 }
 
-// SAFETY: `Owned<T>` is an `Arc<dyn CellOwner<T>>` (which is `Send` and `Sync`: `CellOwner`
-// requires both) plus a shared borrow into it; sending or sharing it is sending or sharing
-// that `Arc` and a `&SwapCell<T>` of a `Sync` owner, which the `Arc` already allows.
+// SAFETY: `Owned<T, P>` is an `Arc<dyn CellOwner<T, P>>` (which is `Send` and `Sync`:
+// `CellOwner` requires both) plus a shared borrow into it; sending or sharing it is sending or
+// sharing that `Arc` and a `&` to the cell of a `Sync` owner, which the `Arc` already allows.
 #[allow(unsafe_code)]
-unsafe impl<T> Send for Owned<T> {}
+unsafe impl<T, P: Publish> Send for Owned<T, P> {}
 // SAFETY: as for `Send`.
 #[allow(unsafe_code)]
-unsafe impl<T> Sync for Owned<T> {}
+unsafe impl<T, P: Publish> Sync for Owned<T, P> {}
 
 /// A cached reader that owns its cell: a [`Reader`] with no lifetime, to keep in a struct
 /// beside (or instead of) the `Arc` it reads, or to move into a thread or task.
@@ -602,26 +619,26 @@ unsafe impl<T> Sync for Owned<T> {}
 /// table.insert("/admin", 8080);
 /// assert_eq!(router.routes.load()["/admin"], 8080);
 /// ```
-pub struct OwnedReader<T> {
-    inner: SwapReader<Owned<T>>,
+pub struct OwnedReader<T, P: Publish = ArcSwapStrategy> {
+    inner: ReaderOf<T, P, Owned<T, P>>,
 }
 
-impl<T> OwnedReader<T> {
+impl<T, P: Publish> OwnedReader<T, P> {
     /// A reader that keeps `owner` (one more count on its `Arc`).
-    pub(crate) fn new(owner: Arc<dyn CellOwner<T>>) -> Self {
+    pub(crate) fn new(owner: Arc<dyn CellOwner<T, P>>) -> Self {
         OwnedReader {
-            inner: SwapReader::new(Owned::new(owner)),
+            inner: SwapCell::reader(Owned::new(owner)),
         }
     }
 
     /// The cell's current value.
     #[inline]
     pub fn load(&mut self) -> &T {
-        self.inner.load()
+        <CellOf<T, P>>::reader_load(&mut self.inner)
     }
 }
 
-impl<T> fmt::Debug for OwnedReader<T> {
+impl<T, P: Publish> fmt::Debug for OwnedReader<T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OwnedReader").finish_non_exhaustive()
     }
