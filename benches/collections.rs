@@ -1,6 +1,8 @@
 //! The snapshot collections beside their peers, in the same criterion groups so that ratios come
 //! from one run:
 //!
+//! - cowkit's collections on both publication strategies: `CowList` (arc-swap) and
+//!   `seize::CowList` (seize), and the same for maps;
 //! - lists: a hand-made `ArcSwap<Vec<T>>` + `Mutex` (clone, push, store: what users write
 //!   today), `parking_lot::RwLock<Vec<T>>`, `std::sync::RwLock<Vec<T>>`,
 //!   `ArcSwap<imbl::Vector<T>>`, and a plain `&Vec<T>` held by the caller;
@@ -23,6 +25,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
+use cowkit::seize::{CowList as SeizeList, CowMap as SeizeMap};
 use cowkit::{CowList, CowMap};
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group};
 
@@ -105,6 +108,17 @@ fn list_read(c: &mut Criterion) {
         read_loop(b, |i| reader.load()[i])
     });
     group.bench_function("CowList get(i)", |b| read_loop(b, |i| cow.get(i).unwrap()));
+    let seize = SeizeList::from(vec.clone());
+    group.bench_function("seize::CowList load()[i]", |b| {
+        read_loop(b, |i| seize.load()[i])
+    });
+    group.bench_function("seize::CowList reader.load()[i]", |b| {
+        let mut reader = seize.reader();
+        read_loop(b, |i| reader.load()[i])
+    });
+    group.bench_function("seize::CowList get(i)", |b| {
+        read_loop(b, |i| seize.get(i).unwrap())
+    });
     group.bench_function("hand-made ArcSwap<Vec> load()[i]", |b| {
         read_loop(b, |i| hand.current.load()[i])
     });
@@ -133,6 +147,9 @@ fn list_push(c: &mut Criterion) {
         let base = items(n);
         group.bench_with_input(BenchmarkId::new("CowList push", n), &n, |b, _| {
             b.iter_batched_ref(|| CowList::from(base.clone()), |l| l.push(7), size)
+        });
+        group.bench_with_input(BenchmarkId::new("seize::CowList push", n), &n, |b, _| {
+            b.iter_batched_ref(|| SeizeList::from(base.clone()), |l| l.push(7), size)
         });
         group.bench_with_input(
             BenchmarkId::new("hand-made ArcSwap<Vec> clone+push", n),
@@ -315,6 +332,11 @@ fn map_read(c: &mut Criterion) {
         let mut reader = cow.reader();
         b.iter(|| reader.load().get(&(ix.next() as u64)).copied())
     });
+    let seize = SeizeMap::from(map.clone());
+    group.bench_function("seize::CowMap get", |b| {
+        let mut ix = Indices(0);
+        b.iter(|| seize.get(&(ix.next() as u64)))
+    });
     group.bench_function("hand-made ArcSwap<HashMap> load().get", |b| {
         let mut ix = Indices(0);
         b.iter(|| hand.current.load().get(&(ix.next() as u64)).copied())
@@ -493,7 +515,11 @@ impl IdleReaders {
     fn start(n: usize) -> IdleReaders {
         let release = Arc::new(std::sync::Barrier::new(n + 1));
         let loaded = Arc::new(std::sync::Barrier::new(n + 1));
-        let touch = Arc::new((CowList::from(vec![0u64]), HandMade::new(vec![0u64])));
+        let touch = Arc::new((
+            CowList::from(vec![0u64]),
+            HandMade::new(vec![0u64]),
+            SeizeList::from(vec![0u64]),
+        ));
         let threads = (0..n)
             .map(|_| {
                 let (release, loaded, touch) = (
@@ -506,6 +532,7 @@ impl IdleReaders {
                     .spawn(move || {
                         black_box(touch.0.load()[0]);
                         black_box(touch.1.current.load()[0]);
+                        black_box(touch.2.load()[0]);
                         drop(touch);
                         loaded.wait();
                         release.wait();
@@ -553,13 +580,22 @@ fn write_scaling_report() {
         "\none write (push + remove on a list of 1,000 u64) with N idle threads that loaded once"
     );
     println!(
-        "{:>8} {:>22} {:>26} {:>26}",
-        "threads", "CowList ns", "Mutex<Arc<Vec>> swap ns", "hand-made ArcSwap<Vec> ns"
+        "{:>8} {:>14} {:>20} {:>26} {:>26}",
+        "threads",
+        "CowList ns",
+        "seize::CowList ns",
+        "Mutex<Arc<Vec>> swap ns",
+        "hand-made ArcSwap<Vec> ns"
     );
     for n in [0, 8, 64, 256, 1024] {
         let idle = IdleReaders::start(n);
         let list = CowList::from(items(1_000));
         let cow = mean_ns(rounds, |i| {
+            list.push(i);
+            black_box(list.remove(0));
+        });
+        let list = SeizeList::from(items(1_000));
+        let seize = mean_ns(rounds, |i| {
             list.push(i);
             black_box(list.remove(0));
         });
@@ -581,7 +617,7 @@ fn write_scaling_report() {
                 v.remove(0);
             });
         });
-        println!("{n:>8} {cow:>22.0} {mutex:>26.0} {swap:>26.0}");
+        println!("{n:>8} {cow:>14.0} {seize:>20.0} {mutex:>26.0} {swap:>26.0}");
         drop(idle);
     }
 }

@@ -56,7 +56,7 @@
 //! |---|---|---|---|---|---|
 //! | [`Shared<T>`] | O(1): one relaxed atomic increment | one pointer hop | O(size of `T`): one `T::clone` + one allocation | O(1) check (one acquire load), then in place | one allocation: a `usize` count + `T`; a handle is one pointer |
 //! | [`CowString`] | O(1): 16 bytes copied, + one atomic increment for a heap text | one branch on the tag, no copy | O(n): one copy into a block with room to grow (exact size for in-place edits) | in place; appends amortized O(1) per byte | 16-byte handle; ≤ 16 bytes inline, no allocation; `from_static`: a pointer to the static text, no count; else one block: count + capacity + bytes |
-//! | [`CowCell<T>`] | O(1): a new cell sharing the current version | lock-free [`load`](CowCell::load): no lock, no count change (arc-swap's per-thread slots; one count with `seize`); a cached [`Reader`] or [`OwnedReader`]: one relaxed load and a compare | every write: lock, one `T::clone`, one allocation, one atomic swap; the replaced version is freed after unlocking | the same | the current version, + each older version while a reader holds it |
+//! | [`CowCell<T>`] | O(1): a new cell sharing the current version | lock-free [`load`](CowCell::load): no lock, no count change (arc-swap's per-thread slots; one count on `cowkit::seize`); a cached [`Reader`] or [`OwnedReader`]: one relaxed load and a compare | every write: lock, one `T::clone`, one allocation, one atomic swap; the replaced version is freed after unlocking | the same | the current version, + each older version while a reader holds it |
 //! | [`CowList<T>`], [`CowSet<T>`] | O(1), as `CowCell` | as `CowCell`, then a slice index or an O(n) scan | each write: O(n), one copy into an exact-size `Vec` (no copy at all when nothing changes, e.g. `push_if_absent` of a present value); a batch in one `update`: one copy | the same | one `Vec` per live version |
 //! | [`CowMap<K, V, S>`] | O(1), as `CowCell` | as `CowCell`, then a hash lookup | each write: O(n), one `HashMap::clone` (none when nothing changes); a batch in one `update`: one clone | the same | one `HashMap` per live version |
 //! | [`CowBuffer`] | O(1) at any size: one atomic increment on the page table's root | one table walk per 16 pages (5 hops for 1 GiB), then a copy out; holes read as zeros | per page written: one 4 KiB page copy + the table path (each copied node takes a count on its 16 children) | in place | each page held + 16 bytes in its arena + ~10 bytes of table per page; never-written pages (holes) take nothing |
@@ -126,47 +126,72 @@
 //!   targets (see below).
 //! - `proptest` (off by default): `proptest::arbitrary::Arbitrary` for every type, so that
 //!   `any::<CowList<u8>>()` works in property tests.
-//! - `seize` (off by default): publish the collections' versions through a `seize`
-//!   collector instead of `arc-swap`; see "Publication strategies" below.
+//! - `seize` (off by default): adds `cowkit::seize`, the collections on a `seize` collector
+//!   instead of `arc-swap`; see "Publication strategies" below. It changes no other type.
 //! - `loom` (off by default, **outside semver**: it follows loom's releases): lets a build with
 //!   `--cfg loom` model-check cowkit's synchronization (see below). Without `--cfg loom` it
 //!   changes nothing.
 //!
 //! # Publication strategies
 //!
-//! The snapshot collections publish each new version through a swap cell. By default it is
-//! `arc-swap`, whose reads are lock-free and take no count. Its one cost that grows with the
-//! process: every write walks one node per thread that has *ever* loaded through `arc-swap`,
-//! parked threads included. A `CowList` of 1,000 `u64` (one `push` and one `remove`) measured
-//! about 0.5 µs with no other thread and about 117 µs with 1,024 idle threads that once read
-//! (`cargo bench --bench collections -- scaling`).
+//! The snapshot collections publish each new version through a swap cell, chosen by a type:
+//! every collection is a generic type ([`GenericCowList<T, P>`](list::GenericCowList), …)
+//! whose last parameter is a [`Publish`] strategy, and the names you write fix it.
+//! [`CowList<T>`] (and `CowCell`, `CowSet`, `CowMap`) publish through `arc-swap`
+//! ([`ArcSwapStrategy`]); with the `seize` feature, `cowkit::seize::CowList<T>` (and the
+//! others) publish through a `seize::Collector` of each cell's own. The feature only adds that
+//! module: `cowkit::CowList` is the arc-swap list in every crate of a build, whichever crate
+//! enables `seize`, so one dependency's choice never changes when another's old versions are
+//! freed.
 //!
-//! The `seize` feature replaces the cell with one protected by a `seize::Collector` of its own:
-//! the same write measured flat up to 1,024 idle threads (within 1.25× of none). What changes
-//! with it, the API staying the same:
+//! ```
+//! # #[cfg(feature = "seize")] {
+//! let everyday = cowkit::CowList::from(vec![1, 2]); // arc-swap
+//! let many_threads = cowkit::seize::CowList::from(vec![1, 2]); // seize
+//! everyday.push(3);
+//! many_threads.push(3);
+//! assert_eq!(everyday.to_vec(), many_threads.to_vec());
+//! # }
+//! ```
 //!
-//! | | arc-swap (default) | `seize` |
+//! arc-swap's reads are lock-free and take no count. Its one cost that grows with the process:
+//! every write walks one node per thread that has *ever* loaded through `arc-swap`, parked
+//! threads included. seize checks the other threads once per batch of replaced versions,
+//! skipping inactive ones, so a write costs the same with a thousand idle threads as with none.
+//! What differs, the API being the same (figures: the collections bench's write-scaling
+//! report and the README's table, `cargo bench --bench collections`):
+//!
+//! | | arc-swap (`cowkit::CowList`) | seize (`cowkit::seize::CowList`) |
 //! |---|---|---|
-//! | a write with 1,024 idle threads that once read | ~230× the write with none | ~1.1–1.25× |
+//! | a write with many idle threads that once read | grows with their number | flat |
 //! | `load()` ([`Snapshot`]) | no count taken (a per-thread slot) | one count taken and released |
-//! | `len`, `get`, `contains`, `get_with` | as `load()` | under a guard, no count (faster than arc-swap's) |
-//! | when a replaced version is freed | when its last reader lets go | later: the cell keeps it until a batch of 16 replaced versions (per writing thread) is reclaimed, then a later write, or the cell's drop, drops it |
+//! | `len`, `get`, `contains`, `get_with` | as `load()` | under a guard, no count |
+//! | when a replaced version is freed | when its last reader lets go | later: once its batch of 16 replaced versions (per writing thread) is reclaimed, by a later write or the cell's drop |
 //! | where its `Drop` runs | the writer's thread after the writers' lock, or the last reader's | a writer's thread after the writers' lock, or the cell's drop |
-//! | `load` while a writer writes back to back (p99 of 64 reads, one run each) | 5.0 µs | 12.6 µs: a reader's guard also reclaims batches |
-//! | memory per cell | one `ArcSwap` (8 bytes) | a collector: about 8 KiB of per-thread tables, touched (page faults) by the first use on each thread; more past 32 threads |
+//! | memory per cell | one `ArcSwap` (8 bytes) | a collector: about 8 KiB of per-thread tables, touched by the first use on each thread |
 //!
-//! So `seize` suits a few long-lived collections read by many threads (a routing table, a
-//! config) in a process with a large thread pool; the default suits everything else, including
-//! many small or short-lived collections. Features are unified across a build, so enabling
-//! `seize` anywhere switches every collection in the binary; code written for one strategy works with the other, but code
-//! that counts on a replaced version being freed at once (as a test of `Drop` might) does not.
+//! So seize suits a few long-lived collections read by many threads (a routing table, a
+//! config) in a process with a large thread pool; arc-swap suits everything else, including
+//! many small or short-lived collections and code that counts on a replaced version being
+//! freed at once (as a test of `Drop` might). Code generic over `P: Publish` works with both.
+//!
+//! Both strategies work in a thread-local's destructor, also after the thread's other
+//! thread-locals are gone (seize then takes a guard that owns a thread slot of its own).
+//!
+//! # `fork()`
+//!
+//! As with any lock, a `fork()` while another thread holds one of cowkit's locks (a writers'
+//! lock of a collection, or the buffer's page-pool lock) leaves that lock held forever in the
+//! child, whose next write to that collection (or next refill of its page cache) then hangs.
+//! In a child of a multi-threaded process, call only async-signal-safe functions before
+//! `exec`, as POSIX asks; a process that forks before starting threads is not affected.
 //!
 //! # Testing code that uses cowkit
 //!
 //! **Loom.** Under `--cfg loom`, cowkit's atomics, the writers' lock and the snapshot swap cell
 //! become loom's types, so `loom::model` explores every interleaving of your threads *through*
 //! cowkit's collections: its reference counts, its writers' lock, its publication of each new
-//! version (arc-swap and seize, which have no loom support, are replaced by a lock-based
+//! version (arc-swap and seize, which have no loom support, are both replaced by a lock-based
 //! stand-in with the same guarantees). A check-then-act race in your code (`if !list.contains(&x) {
 //! list.push(x) }` on two threads) is found; correct code is not flagged. Enable the feature
 //! for loom builds only, and run your loom tests as usual:

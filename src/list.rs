@@ -600,7 +600,7 @@ impl<T: Clone, P: Publish> GenericCowList<T, P> {
     }
 
     /// Any change to the `Vec`, published as one write: one copy for any number of changes.
-    /// See [`CowCell::update`].
+    /// See [`CowCell::update`](crate::CowCell::update).
     ///
     /// # Panics
     ///

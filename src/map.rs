@@ -724,7 +724,7 @@ impl<K: Eq + Hash + Clone, V: Clone, S: BuildHasher + Clone, P: Publish> Generic
     }
 
     /// Any change to the `HashMap`, published as one write: one copy for any number of
-    /// changes. See [`CowCell::update`].
+    /// changes. See [`CowCell::update`](crate::CowCell::update).
     ///
     /// # Panics
     ///

@@ -195,6 +195,23 @@ fn map_op() -> impl Strategy<Value = MapOp> {
     ]
 }
 
+/// Runs the block once per publication strategy, with `P` naming it: the same operations check
+/// `cowkit::CowList` and `cowkit::seize::CowList` (and the other collections).
+#[cfg(feature = "std")]
+macro_rules! for_each_strategy {
+    (|$p:ident| $body:block) => {{
+        {
+            type $p = cowkit::ArcSwapStrategy;
+            $body
+        }
+        #[cfg(feature = "seize")]
+        {
+            type $p = cowkit::seize::SeizeStrategy;
+            $body
+        }
+    }};
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
 
@@ -203,11 +220,13 @@ proptest! {
     #[cfg(feature = "std")]
     #[test]
     fn list_and_set_match_model(ops in vec(list_op(), 1..80)) {
-        let mut model = ListModel::new();
-        for op in &ops {
-            model.apply(op);
-            model.check();
-        }
+        for_each_strategy!(|P| {
+            let mut model = ListModel::<P>::new();
+            for op in &ops {
+                model.apply(op);
+                model.check();
+            }
+        });
     }
 
     /// Every buffer of a family of forks equals its `Vec<u8>` after every op, and `stats()`
@@ -226,11 +245,13 @@ proptest! {
     #[cfg(feature = "std")]
     #[test]
     fn map_matches_model(ops in vec(map_op(), 1..80)) {
-        let mut model = MapModel::new();
-        for op in &ops {
-            model.apply(op);
-            model.check();
-        }
+        for_each_strategy!(|P| {
+            let mut model = MapModel::<P>::new();
+            for op in &ops {
+                model.apply(op);
+                model.check();
+            }
+        });
     }
 
     /// A write through one handle never shows through another, and counts stay right.

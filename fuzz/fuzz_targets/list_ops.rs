@@ -1,5 +1,6 @@
 //! Differential fuzzing of `CowList` and `CowSet`: random operation sequences on a few
-//! forks with snapshots kept alive, checked against the std model after every step. The model
+//! forks with snapshots kept alive, checked against the std model after every step, on both
+//! publication strategies. The model
 //! is the proptest's (`tests/models/list.rs`), so both explore the same operations.
 //!
 //! Run: `cargo +nightly fuzz run list_ops` (from the repository root).
@@ -14,10 +15,17 @@ mod model;
 
 use model::{ListModel, ListOp};
 
-fuzz_target!(|ops: Vec<ListOp>| {
-    let mut model = ListModel::new();
-    for op in &ops {
+/// Applies `ops` to the model on the publication strategy `P`, checking after every step.
+fn run<P: cowkit::Publish>(ops: &[ListOp]) {
+    let mut model = ListModel::<P>::new();
+    for op in ops {
         model.apply(op);
         model.check();
     }
+}
+
+// The same operations on both publication strategies.
+fuzz_target!(|ops: Vec<ListOp>| {
+    run::<cowkit::ArcSwapStrategy>(&ops);
+    run::<cowkit::seize::SeizeStrategy>(&ops);
 });

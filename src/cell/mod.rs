@@ -35,9 +35,9 @@ use std::sync::Arc;
 ///   nothing; the cell stays usable (there is no poisoning).
 /// - A snapshot stays valid and unchanged after any number of writes; each old version is
 ///   freed when its last reader lets go. The writer frees the version it replaced after
-///   releasing the lock, so other writers never wait on a free. (With the `seize` feature an
-///   old version is freed later, by a later write or the cell's drop: see the crate docs'
-///   "Publication strategies".)
+///   releasing the lock, so other writers never wait on a free. (On seize,
+///   `cowkit::seize::CowCell`, an old version is freed later, by a later write or the cell's
+///   drop: see the crate docs' "Publication strategies".)
 /// - A write from inside a write to the same cell (`cell.update(|_| cell.update(..))`, or a
 ///   `Clone` of `T` that writes to the cell) panics with a message saying so, instead of
 ///   deadlocking; the outer write then publishes nothing.

@@ -9,7 +9,8 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use cowkit::{CowList, CowSet, Shared};
+use cowkit::list::{GenericCowList, GenericCowSet};
+use cowkit::{ArcSwapStrategy, Publish, Shared};
 
 /// At most this many lists and snapshots are kept.
 const MAX_KEPT: usize = 8;
@@ -81,13 +82,15 @@ pub enum ListOp {
 }
 
 /// Lists, a set and snapshots under test, each beside its model.
-pub struct ListModel {
-    lists: Vec<(CowList<u8>, Vec<u8>)>,
+///
+/// Generic over the publication strategy `P`, so that the same operations check each.
+pub struct ListModel<P: Publish = ArcSwapStrategy> {
+    lists: Vec<(GenericCowList<u8, P>, Vec<u8>)>,
     snapshots: Vec<(Shared<Vec<u8>>, Vec<u8>)>,
-    set: (CowSet<u8>, Vec<u8>),
+    set: (GenericCowSet<u8, P>, Vec<u8>),
 }
 
-impl Default for ListModel {
+impl<P: Publish> Default for ListModel<P> {
     fn default() -> Self {
         Self::new()
     }
@@ -107,13 +110,13 @@ fn expect_panic(f: impl FnOnce()) {
     );
 }
 
-impl ListModel {
+impl<P: Publish> ListModel<P> {
     /// One empty list, an empty set, no snapshots.
     pub fn new() -> Self {
         ListModel {
-            lists: vec![(CowList::new(), Vec::new())],
+            lists: vec![(GenericCowList::new(), Vec::new())],
             snapshots: Vec::new(),
-            set: (CowSet::new(), Vec::new()),
+            set: (GenericCowSet::new(), Vec::new()),
         }
     }
 
@@ -333,7 +336,7 @@ impl ListModel {
                     }
                 }
                 assert_eq!(
-                    CowSet::extend(set, vs.iter().copied()),
+                    GenericCowSet::extend(set, vs.iter().copied()),
                     model.len() - before
                 );
             }

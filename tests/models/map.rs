@@ -9,7 +9,8 @@
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use cowkit::{CowMap, Shared};
+use cowkit::map::GenericCowMap;
+use cowkit::{ArcSwapStrategy, Publish, Shared};
 
 /// At most this many maps and snapshots are kept.
 const MAX_KEPT: usize = 8;
@@ -59,22 +60,27 @@ pub enum MapOp {
 type Model = HashMap<u8, u16>;
 
 /// Maps and snapshots under test, each beside its model.
-pub struct MapModel {
-    maps: Vec<(CowMap<u8, u16>, Model)>,
+///
+/// Generic over the publication strategy `P`, so that the same operations check each.
+pub struct MapModel<P: Publish = ArcSwapStrategy> {
+    maps: Vec<(
+        GenericCowMap<u8, u16, std::collections::hash_map::RandomState, P>,
+        Model,
+    )>,
     snapshots: Vec<(Shared<Model>, Model)>,
 }
 
-impl Default for MapModel {
+impl<P: Publish> Default for MapModel<P> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl MapModel {
+impl<P: Publish> MapModel<P> {
     /// One empty map, no snapshots.
     pub fn new() -> Self {
         MapModel {
-            maps: vec![(CowMap::new(), HashMap::new())],
+            maps: vec![(GenericCowMap::new(), HashMap::new())],
             snapshots: Vec::new(),
         }
     }

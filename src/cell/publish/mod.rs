@@ -7,7 +7,7 @@
 //! the `seize` feature `cowkit::seize::CowList<T>` is the list on `SeizeStrategy`. Enabling a
 //! feature only adds a strategy; it never changes which one an existing type uses.
 //!
-//! The interface every strategy implements is written once, in [`SwapCell`]; each strategy
+//! The interface every strategy implements is written once, in `SwapCell`; each strategy
 //! lives in a file of its own:
 //! - `arc_swap.rs`: `arc_swap::ArcSwapAny<Shared<T>>` (the default);
 //! - `seize.rs`: a pointer protected by a `seize::Collector` of the cell's own;
