@@ -10,7 +10,9 @@
 use arbitrary::{Arbitrary, Result, Unstructured, size_hint};
 
 use crate::buffer::sketch::{self, Stroke};
-use crate::{CowBuffer, CowString, PAGE_SIZE, Shared};
+use crate::buffer::{CowBuffer, PAGE_SIZE};
+use crate::shared::Shared;
+use crate::string::CowString;
 
 impl<'a, T: Arbitrary<'a>> Arbitrary<'a> for Shared<T> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
@@ -90,7 +92,8 @@ mod collections {
 
     use crate::cell::GenericCowCell;
     use crate::cell::publish::Publish;
-    use crate::list::{GenericCowList, GenericCowSet};
+    use crate::list::GenericCowList;
+    use crate::list::set::GenericCowSet;
     use crate::map::GenericCowMap;
 
     impl<'a, T: Arbitrary<'a>, P: Publish> Arbitrary<'a> for GenericCowCell<T, P> {

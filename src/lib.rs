@@ -271,7 +271,9 @@ pub use crate::cell::publish::{ArcSwapStrategy, Publish};
 #[cfg(feature = "std")]
 pub use crate::cell::{CowCell, OwnedReader, Reader, Snapshot};
 #[cfg(feature = "std")]
-pub use crate::list::{CowList, CowSet};
+pub use crate::list::CowList;
+#[cfg(feature = "std")]
+pub use crate::list::set::CowSet;
 #[cfg(feature = "std")]
 pub use crate::map::CowMap;
 pub use crate::shared::Shared;

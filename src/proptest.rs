@@ -15,7 +15,9 @@ use proptest::prop_oneof;
 use proptest::strategy::Map;
 
 use crate::buffer::sketch::{self, Stroke};
-use crate::{CowBuffer, CowString, PAGE_SIZE, Shared};
+use crate::buffer::{CowBuffer, PAGE_SIZE};
+use crate::shared::Shared;
+use crate::string::CowString;
 
 impl<T: Arbitrary> Arbitrary for Shared<T> {
     type Parameters = T::Parameters;
@@ -79,7 +81,8 @@ mod collections {
 
     use crate::cell::GenericCowCell;
     use crate::cell::publish::Publish;
-    use crate::list::{GenericCowList, GenericCowSet};
+    use crate::list::GenericCowList;
+    use crate::list::set::GenericCowSet;
     use crate::map::GenericCowMap;
 
     impl<T: Arbitrary, P: Publish> Arbitrary for GenericCowCell<T, P> {

@@ -25,7 +25,8 @@ use std::collections::hash_map::RandomState;
 use crate::cell::Snapshot as GenericSnapshot;
 pub use crate::cell::publish::SeizeStrategy;
 use crate::cell::{GenericCowCell, OwnedReader as GenericOwnedReader, Reader as GenericReader};
-use crate::list::{GenericCowList, GenericCowSet};
+use crate::list::GenericCowList;
+use crate::list::set::GenericCowSet;
 use crate::map::GenericCowMap;
 
 /// [`cowkit::CowCell`](crate::CowCell) on seize.

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{CowBuffer, CowString, Shared};
+use crate::buffer::CowBuffer;
+use crate::shared::Shared;
+use crate::string::CowString;
 
 impl<T: Serialize> Serialize for Shared<T> {
     /// Serializes the value, exactly as `T` does: the sharing is not recorded.
@@ -124,7 +126,8 @@ mod collections {
 
     use crate::cell::GenericCowCell;
     use crate::cell::publish::Publish;
-    use crate::list::{GenericCowList, GenericCowSet};
+    use crate::list::GenericCowList;
+    use crate::list::set::GenericCowSet;
     use crate::map::GenericCowMap;
 
     impl<T: Serialize, P: Publish> Serialize for GenericCowCell<T, P> {

@@ -15,7 +15,7 @@ use core::ops::{ControlFlow, Range};
 
 use super::page::{self, PageRef};
 use super::{FAN, FAN_SHIFT, PageStats};
-use crate::Shared;
+use crate::shared::Shared;
 
 /// One node of the table.
 ///
