@@ -43,6 +43,9 @@ pub(crate) use loom::sync::atomic::{AtomicUsize, Ordering, fence};
 /// a cache, not part of any protocol), so loom checks the page and node counts alone.
 #[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
 pub(crate) use parking_lot::Mutex as PoolMutex;
+/// A held [`PoolMutex`].
+#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
+pub(crate) use parking_lot::MutexGuard as PoolGuard;
 
 /// The buffer's page pool's policy flag (whether threads cache free pages), read without the
 /// pool's lock. Not in loom builds, which have no pool.

@@ -133,8 +133,9 @@ pub(crate) struct PageRef {
 
 // SAFETY: a `PageRef` is a counted, shared reference to plain bytes, as `Arc<[u8; N]>` is: the
 // bytes are written only through a handle that saw its count at one while held by `&mut`
-// (`get_mut`), the counts are atomic with `Shared`'s rules, and a frame's last handle returns it
-// to the pool under the pool's lock. So handles may move to and be shared between threads.
+// (`get_mut`), the counts are atomic with `Shared`'s rules, and a frame's last handle gives it
+// back to the thread's own cache of free frames (no other thread sees that cache) or to the
+// pool under the pool's lock. So handles may move to and be shared between threads.
 unsafe impl Send for PageRef {}
 // SAFETY: as for `Send` above: `&PageRef` gives only shared reads of the bytes and of the count.
 unsafe impl Sync for PageRef {}
@@ -432,7 +433,7 @@ pub(crate) mod pool {
     use core::ptr::NonNull;
 
     use super::{Book, DEFAULT_POOL_LIMIT, FRAMES, Header, Page, frame_at, frame_index, header};
-    use crate::sync::{Ordering, PoolFlag, PoolMutex};
+    use crate::sync::{Ordering, PoolFlag, PoolGuard, PoolMutex};
 
     /// The arenas with a free frame, and the bound. It allocates nothing: its list of arenas is
     /// linked through the arenas' own records.
@@ -539,13 +540,23 @@ pub(crate) mod pool {
         ///
         /// The arena is in the list and every one of its frames is free (no handle refers to
         /// any of them).
+        ///
+        /// When the OS refuses (`munmap` fails when it would have to split a mapping past
+        /// `vm.max_map_count`), the arena stays listed as an idle arena, beyond the bound, and
+        /// is offered back again the next time the bound is enforced: never lost, never
+        /// counted as gone.
         unsafe fn unmap(&mut self, arena: NonNull<Header>) {
             // SAFETY: the caller's contract.
             unsafe { self.unlink(arena) };
-            self.free -= FRAMES;
             // SAFETY: no handle refers to any frame of the arena and it is no longer listed,
             // so nothing refers to it at all.
-            unsafe { super::os::unmap_arena(arena_base(arena)) };
+            if unsafe { super::os::unmap_arena(arena_base(arena)) } {
+                self.free -= FRAMES;
+            } else {
+                // SAFETY: live (the OS kept it), wholly free, and just unlinked.
+                unsafe { self.push(arena) };
+                self.idle += 1;
+            }
         }
     }
 
@@ -680,8 +691,11 @@ pub(crate) mod pool {
         };
     }
 
-    /// Whether threads cache frames: the bound is not 0. Read without the pool's lock (a
-    /// policy, not a protocol: a thread that sees it late caches a few frames more or less).
+    /// Whether threads cache frames: the bound is not 0. Read without the pool's lock, so a
+    /// thread may see a change late and cache a few frames more or less; nothing depends on
+    /// it beyond that. It may change between two reads by one thread, so a thread that holds
+    /// the pool's lock never looks at it (nor at its cache, which may take the lock): see
+    /// `put`.
     static CACHING: PoolFlag = PoolFlag::new(true);
 
     /// Runs `f` on this thread's cache, or returns `None` when the cache is off, being torn
@@ -703,11 +717,14 @@ pub(crate) mod pool {
         let cached = with_cache(|cache| {
             if cache.len == 0 {
                 let mut pool = POOL.lock();
-                // Stored so that they come out lowest first: adjacent pages, if in order.
-                for slot in cache.frames[..BATCH].iter_mut().rev() {
-                    *slot = Some(pool.take());
+                // Each frame is counted in `len` as soon as it is cached, so that a refill cut
+                // short (a new arena that cannot be mapped) keeps account of what it took.
+                for _ in 0..BATCH {
+                    cache.frames[cache.len] = Some(pool.take());
+                    cache.len += 1;
                 }
-                cache.len = BATCH;
+                // Reversed so that they come out lowest first: adjacent pages, if in order.
+                cache.frames[..BATCH].reverse();
             }
             cache.len -= 1;
             cache.frames[cache.len].take()
@@ -725,8 +742,16 @@ pub(crate) mod pool {
     ///
     /// As for `give_back`: each frame's count went to zero and no handle to it remains.
     pub(super) unsafe fn put(frames: impl Iterator<Item = NonNull<Page>>) {
-        let mut guard = None;
+        // Once this call holds the pool's lock it keeps it for the rest of the frames, and
+        // never reaches for the cache again: the cache takes the lock itself when full, and
+        // the lock is not re-entrant (another thread may turn caching back on meanwhile).
+        let mut guard: Option<PoolGuard<'_, Pool>> = None;
         for frame in frames {
+            if let Some(pool) = guard.as_mut() {
+                // SAFETY: the caller's contract.
+                unsafe { pool.put(frame) };
+                continue;
+            }
             let cached = with_cache(|cache| {
                 if cache.len == CACHED {
                     let mut pool = POOL.lock();
@@ -742,7 +767,7 @@ pub(crate) mod pool {
                 cache.len += 1;
             });
             if cached.is_none() {
-                let pool: &mut Pool = guard.get_or_insert_with(|| POOL.lock());
+                let pool = guard.insert(POOL.lock());
                 // SAFETY: the caller's contract.
                 unsafe { pool.put(frame) };
             }
@@ -787,8 +812,10 @@ pub(crate) mod pool {
     }
 }
 
-/// Loom and `no_std` builds have no pool (see the module docs); the public limit functions
-/// still exist.
+/// Loom builds and cowkit's sanitizer builds (`--cfg cowkit_unpooled`) have no pool (see the
+/// module docs), but their public limit functions (`CowBuffer::set_page_pool_limit`,
+/// `page_pool_bytes`) still exist and report an empty pool. Builds without `std` have no pool
+/// and no limit functions.
 #[cfg(all(feature = "std", any(loom, cowkit_unpooled)))]
 pub(crate) mod pool {
     /// No pool: nothing to bound.
@@ -841,13 +868,20 @@ mod os {
         // mapping, which nothing else refers to. Unmapping the unaligned ends keeps exactly
         // the aligned arena. The advice only asks for huge pages; it fails harmlessly where
         // THP is off or missing (its result is ignored on purpose: the arena works either way).
+        //
+        // Trimming splits the new mapping, which fails past `vm.max_map_count`: that is then
+        // the OS running out of mappings, reported as an allocation failure like any other
+        // (after giving back what is left of the double mapping), not a silent 2 MiB leak.
         let base = unsafe {
             let base = start.add(head);
-            if head > 0 {
-                libc::munmap(start.cast(), head);
-            }
-            if tail > 0 {
-                libc::munmap(base.add(ARENA_SIZE).cast(), tail);
+            let trimmed = (head == 0 || libc::munmap(start.cast(), head) == 0)
+                && (tail == 0 || libc::munmap(base.add(ARENA_SIZE).cast(), tail) == 0);
+            if !trimmed {
+                libc::munmap(raw, len);
+                std::alloc::handle_alloc_error(
+                    core::alloc::Layout::from_size_align(ARENA_SIZE, ARENA_ALIGN)
+                        .expect("cowkit: the arena layout is valid"),
+                );
             }
             libc::madvise(base.cast(), ARENA_SIZE, libc::MADV_HUGEPAGE);
             base
@@ -862,10 +896,11 @@ mod os {
     /// # Safety
     ///
     /// `base` is the start of an arena from `map_arena`, and nothing refers to it any more.
+    /// Returns `false` when the OS refused (the arena is then still mapped and intact).
     #[cfg(target_os = "linux")]
-    pub(super) unsafe fn unmap_arena(base: NonNull<u8>) {
+    pub(super) unsafe fn unmap_arena(base: NonNull<u8>) -> bool {
         // SAFETY: the caller's contract: the whole mapping is ours and unused.
-        unsafe { libc::munmap(base.as_ptr().cast(), ARENA_SIZE) };
+        unsafe { libc::munmap(base.as_ptr().cast(), ARENA_SIZE) == 0 }
     }
 
     /// A new arena from the global allocator (no huge-page advice), zeroed; returns its header.
@@ -886,9 +921,11 @@ mod os {
     /// # Safety
     ///
     /// `base` is the start of an arena from `map_arena`, and nothing refers to it any more.
+    /// Always succeeds (returns `true`).
     #[cfg(not(target_os = "linux"))]
-    pub(super) unsafe fn unmap_arena(base: NonNull<u8>) {
+    pub(super) unsafe fn unmap_arena(base: NonNull<u8>) -> bool {
         // SAFETY: allocated by `map_arena` with this layout; the caller's contract.
         unsafe { alloc::alloc::dealloc(base.as_ptr(), super::arena_layout()) };
+        true
     }
 }

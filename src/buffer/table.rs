@@ -1,4 +1,5 @@
-//! The page table: a radix tree of [`Shared`] nodes whose leaves hold [`Shared`] pages.
+//! The page table: a radix tree of [`Shared`] nodes whose leaves hold page handles (frames of
+//! the page arenas, counted in their arena's header: `page.rs`).
 //!
 //! Every access to pages goes through the walks written here, once: [`Table::leaf`] (reads),
 //! [`Table::leaf_mut`] (writes: copy-on-write along one path), [`Table::punch`] (holes and

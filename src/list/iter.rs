@@ -11,8 +11,8 @@ use super::set::GenericCowSet;
 use crate::cell::publish::Publish;
 use crate::shared::Shared;
 
-/// An iterator over clones of the elements of one version of a [`CowList`] or [`CowSet`], from
-/// [`CowList::iter`], [`CowSet::iter`] or `for x in &list`.
+/// An iterator over clones of the elements of one version of a [`CowList`](super::CowList) or [`CowSet`](super::CowSet), from
+/// [`CowList::iter`](super::CowList::iter), [`CowSet::iter`](super::CowSet::iter) or `for x in &list`.
 ///
 /// It owns that version (a [`Shared`] count), so writes made meanwhile neither show nor
 /// disturb it, and clones each element when it is reached.
@@ -117,7 +117,7 @@ impl<T: Clone, P: Publish> IntoIterator for GenericCowSet<T, P> {
 }
 
 impl<T: Clone, P: Publish> From<GenericCowList<T, P>> for Vec<T> {
-    /// The elements, taken out of the list: [`CowList::into_vec`].
+    /// The elements, taken out of the list: [`CowList::into_vec`](super::CowList::into_vec).
     fn from(list: GenericCowList<T, P>) -> Vec<T> {
         list.into_vec()
     }

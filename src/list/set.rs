@@ -16,7 +16,7 @@ use crate::shared::Shared;
 /// A set that many threads read without locking while writers publish edited copies: Java's
 /// `CopyOnWriteArraySet`, in Rust.
 ///
-/// The elements are kept in insertion order in a [`CowList`]-style vector and compared with
+/// The elements are kept in insertion order in a [`CowList`](super::CowList)-style vector and compared with
 /// `PartialEq` only (no `Hash` or `Ord` needed), so lookups and inserts are O(n): it is meant
 /// for small sets read far more often than written (listener sets, feature flags). Every
 /// method takes `&self`; [`load`](CowSet::load) and [`snapshot`](CowSet::snapshot) give a
@@ -37,7 +37,7 @@ use crate::shared::Shared;
 /// # Listeners
 ///
 /// A set needs `PartialEq`, which closures and `Arc<dyn Fn(..)>` do not have. Keep listeners
-/// in a [`CowList`] instead and remove one by identity with [`retain`](CowList::retain) and
+/// in a [`CowList`](super::CowList) instead and remove one by identity with [`retain`](super::CowList::retain) and
 /// `Arc::ptr_eq`:
 ///
 /// ```
@@ -183,7 +183,7 @@ where
 
 impl<T: Clone, P: Publish> GenericCowSet<T, P> {
     /// An iterator over clones of the elements of the current version, in insertion order;
-    /// `for x in &set` is this. See [`CowList::iter`].
+    /// `for x in &set` is this. See [`CowList::iter`](super::CowList::iter).
     ///
     /// # Examples
     ///
