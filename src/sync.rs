@@ -39,17 +39,17 @@ pub(crate) use core::sync::atomic::{AtomicUsize, Ordering, fence};
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic::{AtomicUsize, Ordering, fence};
 
-/// The buffer's page pool lock: a plain, non-poisoning mutex. Loom builds have no pool (it is
-/// a cache, not part of any protocol), so loom checks the page and node counts alone.
-#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
-pub(crate) use parking_lot::Mutex as PoolMutex;
-/// A held [`PoolMutex`].
-#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
-pub(crate) use parking_lot::MutexGuard as PoolGuard;
+/// The buffer's page pool lock: a plain, non-poisoning mutex, and its guard. Used by the pool,
+/// which builds without it (loom, `--cfg cowkit_unpooled`; chosen in `src/buffer/page/`)
+/// leave out.
+#[cfg(feature = "std")]
+#[allow(unused_imports)]
+pub(crate) use parking_lot::{Mutex as PoolMutex, MutexGuard as PoolGuard};
 
-/// The buffer's page pool's policy flag (whether threads cache free pages), read without the
-/// pool's lock. Not in loom builds, which have no pool.
-#[cfg(all(feature = "std", not(loom), not(cowkit_unpooled)))]
+/// The buffer's page pool's flag (whether threads cache free pages), read without the pool's
+/// lock (see the pool for why that is safe).
+#[cfg(feature = "std")]
+#[allow(unused_imports)]
 pub(crate) use core::sync::atomic::AtomicBool as PoolFlag;
 
 /// The writers' mutex: serializes the writers of one snapshot cell.

@@ -867,7 +867,7 @@ impl CowBuffer {
     /// ```
     #[cfg(feature = "std")]
     pub fn set_page_pool_limit(bytes: usize) -> usize {
-        page::pool::set_limit(bytes / PAGE_SIZE) * PAGE_SIZE
+        page::frames::set_limit(bytes / PAGE_SIZE) * PAGE_SIZE
     }
 
     /// How many bytes of free pages the pool holds now: in idle arenas, in arenas that still
@@ -886,7 +886,7 @@ impl CowBuffer {
     #[cfg(feature = "std")]
     #[must_use]
     pub fn page_pool_bytes() -> usize {
-        page::pool::len() * PAGE_SIZE
+        page::frames::len() * PAGE_SIZE
     }
 
     /// Grows the length to `new_len` (`> len`, `<= MAX_LEN`): holes, and table levels on top
