@@ -138,6 +138,8 @@ impl Entered<'_> {
     /// A guard of `collector`, of the kind this thread can still make.
     #[inline]
     fn enter(collector: &Collector) -> Entered<'_> {
+        #[cfg(cowkit_strict_seize)]
+        strict::entered();
         match STANDING.get() {
             LIVE => Entered::Local(collector.enter()),
             UNSEEN => {
@@ -170,6 +172,16 @@ impl Entered<'_> {
     /// seize's contract for `Guard::defer_retire`: `ptr` is no longer reachable by a thread
     /// that enters after this call, and it is valid to pass to `reclaim` once reclaimed.
     unsafe fn defer_retire<T>(&self, ptr: *mut T, reclaim: unsafe fn(*mut T, &Collector)) {
+        #[cfg(cowkit_strict_seize)]
+        {
+            let collector = match self {
+                Entered::Local(guard) => guard.collector(),
+                Entered::Owned(guard) => guard.collector(),
+            };
+            // SAFETY: the function's own contract, which the model keeps as seize does.
+            return unsafe { strict::defer_retire(ptr, reclaim, collector) };
+        }
+        #[cfg_attr(cowkit_strict_seize, allow(unreachable_code))]
         match self {
             // SAFETY: the function's own contract, which is seize's.
             Entered::Local(guard) => unsafe { guard.defer_retire(ptr, reclaim) },
@@ -182,6 +194,76 @@ impl Entered<'_> {
                 guard.flush();
             }
         }
+    }
+}
+
+#[cfg(cowkit_strict_seize)]
+impl Drop for Entered<'_> {
+    fn drop(&mut self) {
+        strict::left();
+    }
+}
+
+/// A model of seize at its strictest, for cowkit's own tests (`--cfg cowkit_strict_seize`):
+/// a retirement is reclaimed at the earliest moment seize's documentation allows, not when
+/// seize 0.5.1 happens to reclaim it.
+///
+/// For `Guard::defer_retire` ("delays reclamation until the guard is dropped"; a thread "stays
+/// marked as active until the last guard is dropped") that is when this thread's last guard
+/// leaves. (`Collector::retire`, which "may reclaim immediately", would reclaim at once: the
+/// model of the call this strategy made before, under which a write inside a read freed the
+/// version the read borrowed.) The model ignores other threads, so it is sound only in tests
+/// that use a collection from one thread; they run alone:
+/// `RUSTFLAGS="--cfg cowkit_strict_seize" cargo test --features seize --test collections --
+/// seize::a_write_inside_a_read`.
+#[cfg(cowkit_strict_seize)]
+mod strict {
+    use core::cell::{Cell, RefCell};
+    use std::vec::Vec;
+
+    use seize::Collector;
+
+    type Reclaim = unsafe fn(*mut (), &Collector);
+
+    std::thread_local! {
+        static DEPTH: Cell<usize> = const { Cell::new(0) };
+        static PENDING: RefCell<Vec<(*mut (), Reclaim, *const Collector)>> =
+            const { RefCell::new(Vec::new()) };
+    }
+
+    /// A guard was made on this thread.
+    pub(super) fn entered() {
+        DEPTH.set(DEPTH.get() + 1);
+    }
+
+    /// A guard of this thread left: the last one reclaims what was retired meanwhile.
+    pub(super) fn left() {
+        let depth = DEPTH.get() - 1;
+        DEPTH.set(depth);
+        if depth == 0 {
+            for (ptr, reclaim, collector) in PENDING.take() {
+                // SAFETY: `defer_retire`'s contract: valid to reclaim now that this thread,
+                // the only one the model admits, has left; the collector is alive (a guard of
+                // it was alive until just now, and the cell outlives its guards).
+                unsafe { reclaim(ptr, &*collector) };
+            }
+        }
+    }
+
+    /// Retires `ptr` until this thread's last guard leaves.
+    ///
+    /// # Safety
+    ///
+    /// As `seize::Guard::defer_retire`.
+    pub(super) unsafe fn defer_retire<T>(
+        ptr: *mut T,
+        reclaim: unsafe fn(*mut T, &Collector),
+        collector: &Collector,
+    ) {
+        // SAFETY: `fn(*mut T, &C)` and `fn(*mut (), &C)` have the same ABI for a sized `T`
+        // (the cast seize makes itself); it is called back only with `ptr`, cast back.
+        let reclaim: Reclaim = unsafe { core::mem::transmute(reclaim) };
+        PENDING.with_borrow_mut(|pending| pending.push((ptr.cast(), reclaim, collector)));
     }
 }
 
