@@ -1,0 +1,810 @@
+//! The representation: the 16-byte handle and every test of its tag (inline, heap, static),
+//! the last-byte niche, the short copies, and the two ways to get a writable text
+//! ([`CowString::writable`] for in-place edits and appends, [`CowString::make_room`] when the
+//! text must move). The `String`-shaped API above it (`super`) calls these and never looks at
+//! the tag itself. The hot paths are tuned here, by hand.
+
+use alloc::collections::TryReserveError;
+use core::ptr::{self, NonNull};
+
+use super::block::{self, AllocFail, DATA_OFFSET, Header, MIN_HEAP_CAP, std_reserve_error};
+
+/// The longest text kept inline, in the handle itself: all 16 bytes. A text of 16 bytes takes
+/// the last byte too: UTF-8 text never ends in a byte of 0xC0 or more, so such a byte can say
+/// that the handle holds something else (see [`LastByte`]).
+pub(crate) const INLINE_CAP: usize = 16;
+
+/// The last byte of an inline text shorter than 16 bytes is `INLINE_LEN + len`.
+pub(super) const INLINE_LEN: u8 = 0xC0;
+/// The last byte of a handle on a heap block.
+pub(super) const HEAP: u8 = 0xD0;
+/// The last byte of a handle on a `'static` text ([`CowString::from_static`]).
+pub(super) const STATIC: u8 = 0xD1;
+
+/// The longest text a pointer handle (heap or static) can hold: its length is stored in the 7
+/// bytes beside the pointer, below the tag byte; and an allocation may not pass `isize::MAX`
+/// bytes. 2^56 − 1 bytes is 64 PiB, far beyond any machine.
+pub(super) const MAX_CAP: usize = {
+    let by_tag: u64 = (1 << 56) - 1;
+    let by_alloc = isize::MAX as u64 - size_of::<Header>() as u64;
+    (if by_tag < by_alloc { by_tag } else { by_alloc }) as usize
+};
+
+/// A pointer handle's second word (bytes 8..16, read as a little-endian `u64`): the length in
+/// bits 0..56, the tag (heap or static) in the top byte, which is the handle's last byte.
+pub(super) const fn pointer_word(len: usize, tag: u8) -> u64 {
+    debug_assert!(len <= MAX_CAP && tag >= HEAP);
+    len as u64 | (tag as u64) << 56
+}
+
+/// Copies `n` bytes from `src` to `dst`, as `ptr::copy_nonoverlapping`, but copies of up to 16
+/// bytes (a pushed `char`, a short word) without a call: two possibly overlapping loads and
+/// stores of the widest size that fits, as small-copy routines do.
+///
+/// # Safety
+///
+/// As `ptr::copy_nonoverlapping(src, dst, n)`.
+#[inline(always)]
+pub(super) unsafe fn copy_short(src: *const u8, dst: *mut u8, n: usize) {
+    // SAFETY: the caller's contract, passed on; each arm's `n` is within `copy_halves`'s
+    // bounds for its word.
+    unsafe {
+        match n {
+            0 => {}
+            1 => *dst = *src,
+            2..=3 => copy_halves::<u16>(src, dst, n),
+            4..=7 => copy_halves::<u32>(src, dst, n),
+            8..=16 => copy_halves::<u64>(src, dst, n),
+            _ => ptr::copy_nonoverlapping(src, dst, n),
+        }
+    }
+}
+
+/// Copies `n` bytes, `size_of::<W>() <= n <= 2 * size_of::<W>()`, as two words `W`: the first
+/// `size_of::<W>()` bytes and the last, which overlap when `n` is less than twice the size.
+///
+/// # Safety
+///
+/// As `ptr::copy_nonoverlapping(src, dst, n)`, with `n` in the range above.
+#[inline(always)]
+pub(super) unsafe fn copy_halves<W: Copy>(src: *const u8, dst: *mut u8, n: usize) {
+    let w = size_of::<W>();
+    debug_assert!(w <= n && n <= 2 * w);
+    // SAFETY: both words lie within `src..src + n` and `dst..dst + n` (`w <= n`), which are
+    // valid and do not overlap (the caller's contract); the accesses are unaligned. Both loads
+    // happen before the stores, so the overlapping middle is written twice with equal bytes.
+    unsafe {
+        let (first, last) = (
+            src.cast::<W>().read_unaligned(),
+            src.add(n - w).cast::<W>().read_unaligned(),
+        );
+        dst.cast::<W>().write_unaligned(first);
+        dst.add(n - w).cast::<W>().write_unaligned(last);
+    }
+}
+
+/// Bits 0..56 of the second word: a pointer handle's length.
+pub(super) const LEN_MASK: u64 = (1 << 56) - 1;
+
+/// The values the last byte of a handle can hold, one variant per value, so that the compiler
+/// knows 0xD2..=0xFF never occur and uses one of them for `Option<CowString>`'s `None` (which
+/// keeps it at 16 bytes):
+///
+/// - `0x00..=0xBF`: the last byte of a 16-byte inline text (UTF-8 never ends in 0xC0 or more);
+/// - `0xC0..=0xCF`: an inline text of `0..=15` bytes ([`INLINE_LEN`] + length);
+/// - `0xD0`: a heap handle ([`HEAP`]); `0xD1`: a static handle ([`STATIC`]).
+///
+/// The code reads this byte as the top byte of the handle's second word, the way it was stored
+/// (see [`CowString::tag`]); the variants exist only for the niche.
+#[allow(dead_code)] // made by `transmute` from checked bytes, never named
+#[allow(clippy::upper_case_acronyms)] // hexadecimal, not acronyms
+#[rustfmt::skip]
+#[derive(Clone, Copy)]
+#[repr(u8)]
+enum LastByte {
+    X00 = 0, X01, X02, X03, X04, X05, X06, X07, X08, X09, X0A, X0B,
+    X0C, X0D, X0E, X0F, X10, X11, X12, X13, X14, X15, X16, X17,
+    X18, X19, X1A, X1B, X1C, X1D, X1E, X1F, X20, X21, X22, X23,
+    X24, X25, X26, X27, X28, X29, X2A, X2B, X2C, X2D, X2E, X2F,
+    X30, X31, X32, X33, X34, X35, X36, X37, X38, X39, X3A, X3B,
+    X3C, X3D, X3E, X3F, X40, X41, X42, X43, X44, X45, X46, X47,
+    X48, X49, X4A, X4B, X4C, X4D, X4E, X4F, X50, X51, X52, X53,
+    X54, X55, X56, X57, X58, X59, X5A, X5B, X5C, X5D, X5E, X5F,
+    X60, X61, X62, X63, X64, X65, X66, X67, X68, X69, X6A, X6B,
+    X6C, X6D, X6E, X6F, X70, X71, X72, X73, X74, X75, X76, X77,
+    X78, X79, X7A, X7B, X7C, X7D, X7E, X7F, X80, X81, X82, X83,
+    X84, X85, X86, X87, X88, X89, X8A, X8B, X8C, X8D, X8E, X8F,
+    X90, X91, X92, X93, X94, X95, X96, X97, X98, X99, X9A, X9B,
+    X9C, X9D, X9E, X9F, XA0, XA1, XA2, XA3, XA4, XA5, XA6, XA7,
+    XA8, XA9, XAA, XAB, XAC, XAD, XAE, XAF, XB0, XB1, XB2, XB3,
+    XB4, XB5, XB6, XB7, XB8, XB9, XBA, XBB, XBC, XBD, XBE, XBF,
+    XC0, XC1, XC2, XC3, XC4, XC5, XC6, XC7, XC8, XC9, XCA, XCB,
+    XCC, XCD, XCE, XCF, XD0, XD1,
+}
+
+impl LastByte {
+    /// The variant for `byte`.
+    pub(super) const fn new(byte: u8) -> LastByte {
+        assert!(byte <= STATIC, "not a valid last byte");
+        // SAFETY: `LastByte` is `repr(u8)` with one variant for each value in `0..=STATIC`.
+        unsafe { core::mem::transmute::<u8, LastByte>(byte) }
+    }
+}
+
+/// A refcounted string: 16 bytes, up to 16 bytes inline, O(1) clone, copy-on-write.
+///
+/// `CowString` reads like a `&str` (it derefs to `str`) and writes like a `String`, as a
+/// drop-in: it has `String`'s stable API, with its panics. Cloning never copies the text: a
+/// short text (up to 16 bytes) lives inside the handle itself, a longer one lives in a heap
+/// block that clones share through a reference count, and a constant made with
+/// [`from_static`](Self::from_static) points at its `'static` text without a count. A write
+/// first makes the text unique: in place when no other handle shares it, else with one copy
+/// into a new block that has room to grow, so a run of appends after a clone stays amortized
+/// O(1).
+///
+/// # Memory layout
+///
+/// ```text
+///  inline, 16 bytes:     ┌────────────────────────────────────────────────────┐
+///                        │ text bytes 0..16 (UTF-8 never ends in a byte ≥ 0xC0)│
+///                        └────────────────────────────────────────────────────┘
+///  inline, n < 16 bytes: ┌──────────────────────────────────────────┬─────────┐
+///                        │ text bytes 0..n, then unused bytes       │ 0xC0 + n│
+///                        └──────────────────────────────────────────┴─────────┘
+///  heap:                 ┌────────────────────┬─────────────────────┬─────────┐
+///                        │ text pointer       │ len (7 bytes, LE)   │ 0xD0    │
+///                        └─────────┬──────────┴─────────────────────┴─────────┘
+///                                  ▼
+///            ┌───────────────┬────────────────┬──────────────────────────────┐
+///            │ count (atomic)│ capacity       │ text bytes …                 │
+///            └───────────────┴────────────────┴──────────────────────────────┘
+///  static:               ┌────────────────────┬─────────────────────┬─────────┐
+///                        │ 'static text ptr   │ len (7 bytes, LE)   │ 0xD1    │
+///                        └────────────────────┴─────────────────────┴─────────┘
+/// ```
+///
+/// `size_of::<CowString>() == 16`, and `size_of::<Option<CowString>>() == 16` too: the last
+/// byte never takes values above 0xD1, and `None` uses one of them.
+///
+/// # Costs
+///
+/// | operation | cost |
+/// |---|---|
+/// | `clone` | copy 16 bytes; plus one relaxed atomic increment for a heap text |
+/// | read (`Deref`, `as_str`, `s[range]`) | one branch on the tag; never copies |
+/// | first write after a clone | one copy of the text into a new block with room to grow |
+/// | later writes, appends | in place, amortized O(1) per appended byte |
+/// | `==` on two clones of one heap text | pointer and length compare, no byte read |
+///
+/// # Mutation through `[]`, and the hole that sank C++'s COW strings
+///
+/// `&mut s[range]` ([`IndexMut`]) unshares the text first, then hands out `&mut str` into the
+/// now-private buffer:
+///
+/// ```
+/// use cowkit::CowString;
+/// let mut s = CowString::from("copy-on-write strings");
+/// let other = s.clone();
+/// s[0..4].make_ascii_uppercase(); // unshares once, then writes in place
+/// assert_eq!(s, "COPY-on-write strings");
+/// assert_eq!(other, "copy-on-write strings");
+/// ```
+///
+/// C++ dropped reference-counted `std::string` because a reference taken with `operator[]`
+/// before a copy could still write into the buffer the copy shared. In Rust that program does
+/// not compile: while the `&mut str` lives, `s` is mutably borrowed and cannot be cloned.
+///
+/// ```compile_fail
+/// use cowkit::CowString;
+/// let mut s = CowString::from("a text longer than fifteen bytes");
+/// let part = &mut s[0..4];
+/// let copy = s.clone(); // error: `s` is already borrowed as mutable
+/// part.make_ascii_uppercase();
+/// # drop(copy);
+/// ```
+///
+/// # Panics
+///
+/// Every method panics exactly where `String`'s method of the same name panics for the same
+/// call: an index that is not on a `char` boundary, a range out of order or out of bounds.
+/// A length past 2^56 − 1 bytes (64 PiB) panics with "capacity overflow".
+///
+/// # Thread safety
+///
+/// `Send` and `Sync`: a heap block is never written while shared, and its count is atomic.
+///
+/// # Examples
+///
+/// ```
+/// use cowkit::CowString;
+///
+/// let mut greeting = CowString::from("hello");
+/// assert!(greeting.is_inline()); // short: no allocation
+/// greeting.push_str(", copy-on-write world");
+/// assert!(!greeting.is_inline()); // spilled to a heap block
+///
+/// let copy = greeting.clone(); // O(1): shares the block
+/// assert!(copy.ptr_eq(&greeting));
+/// greeting.push('!'); // shared: copies once, then appends
+/// assert_eq!(copy, "hello, copy-on-write world");
+/// assert_eq!(greeting, "hello, copy-on-write world!");
+/// ```
+#[repr(C, align(8))]
+pub struct CowString {
+    /// Bytes `0..8` of the handle, as a pointer so that moves keep a heap pointer's provenance.
+    ///
+    /// Inline: bytes `0..len` of the whole handle are the text (UTF-8); the bytes after it are
+    /// initialized (zero or old text) up to the last byte, which holds `INLINE_LEN + len` when
+    /// `len < 16` (for `len == 16` it is the text's last byte).
+    /// Heap: `ptr` points at the text of a live block (`DATA_OFFSET` bytes after its header) of
+    /// which this handle owns one count; `len` bytes of it are UTF-8 and `len <= capacity`.
+    /// Static: `ptr` points at `len` bytes of UTF-8 text that live for `'static`.
+    /// For both, bytes `8..16` read as a little-endian `u64` are `len | tag << 56`.
+    ptr: *const u8,
+    /// The rest of the first word where pointers are narrower than 8 bytes (inline text).
+    pad: [u8; 8 - size_of::<usize>()],
+    /// Bytes `8..15`: inline text, or the low 7 bytes of a pointer handle's length. Three
+    /// scalars (bytes 8..12, 12..14, 14), not a byte array, so that a move copies them in
+    /// three loads, not seven.
+    mid_4: u32,
+    mid_2: u16,
+    mid_1: u8,
+    /// Byte 15: see [`LastByte`].
+    last: LastByte,
+}
+
+const _: () = assert!(size_of::<CowString>() == 16);
+const _: () = assert!(size_of::<Option<CowString>>() == 16);
+const _: () = assert!(size_of::<usize>() <= 8 && DATA_OFFSET % align_of::<Header>() == 0);
+
+// SAFETY: a `CowString` owns its inline bytes outright; a heap block is only read while shared
+// (writes need a count of 1 seen through `&mut`), and its count is atomic; a static text is
+// never written. So handles may move to and be used from other threads, like `Arc<str>`.
+unsafe impl Send for CowString {}
+// SAFETY: `&CowString` only reads (and clones, an atomic increment); see `Send`.
+unsafe impl Sync for CowString {}
+
+impl CowString {
+    /// The longest text, in bytes, kept inside the handle without an allocation: 16.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// let fits = "x".repeat(CowString::INLINE_CAPACITY);
+    /// assert!(CowString::from(fits.as_str()).is_inline());
+    /// assert!(!CowString::from(fits + "x").is_inline());
+    /// ```
+    pub const INLINE_CAPACITY: usize = INLINE_CAP;
+
+    /// An empty string; does not allocate.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = cowkit::CowString::new();
+    /// assert!(s.is_empty() && s.is_inline());
+    /// ```
+    #[inline]
+    pub const fn new() -> Self {
+        CowString {
+            ptr: ptr::null(),
+            pad: [0; 8 - size_of::<usize>()],
+            mid_4: 0,
+            mid_2: 0,
+            mid_1: 0,
+            last: LastByte::new(INLINE_LEN),
+        }
+    }
+
+    /// A string on a `'static` text, without allocating or counting: inline when it fits (up
+    /// to 16 bytes), else a handle that points at the text. Clones copy the 16 bytes; the first
+    /// write copies the text out, as for a shared text. Usable in `const` and `static` items.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// const GREETING: CowString = CowString::from_static("hello, copy-on-write world");
+    /// let mut s = GREETING; // no allocation, no count
+    /// assert!(!s.is_inline() && s.as_ptr() == GREETING.as_ptr());
+    /// s.push('!'); // the first write copies
+    /// assert_eq!(s, "hello, copy-on-write world!");
+    /// assert!(CowString::from_static("short").is_inline());
+    /// ```
+    pub const fn from_static(text: &'static str) -> CowString {
+        let len = text.len();
+        if len > INLINE_CAP {
+            return CowString::pointer(text.as_ptr(), len, STATIC);
+        }
+        let mut bytes = [0u8; 16];
+        let mut i = 0;
+        while i < len {
+            bytes[i] = text.as_bytes()[i];
+            i += 1;
+        }
+        if len < INLINE_CAP {
+            bytes[15] = INLINE_LEN + len as u8;
+        }
+        // SAFETY: 16 initialized bytes whose last is a valid `LastByte`: a tag, or the last
+        // byte of 16 bytes of UTF-8 (below 0xC0); the first word becomes a pointer without
+        // provenance, which is never dereferenced (the handle is inline).
+        unsafe { core::mem::transmute::<[u8; 16], CowString>(bytes) }
+    }
+
+    /// An empty string with room for `capacity` bytes: inline up to 16, else one heap block.
+    ///
+    /// # Panics
+    ///
+    /// When `capacity` exceeds the maximum length ("capacity overflow").
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = cowkit::CowString::with_capacity(100);
+    /// assert!(s.capacity() >= 100 && s.is_empty());
+    /// ```
+    pub fn with_capacity(capacity: usize) -> Self {
+        if capacity <= INLINE_CAP {
+            CowString::new()
+        } else {
+            match block::new(capacity) {
+                Ok(ptr) => CowString::pointer(block::data(ptr), 0, HEAP),
+                Err(fail) => fail.raise(),
+            }
+        }
+    }
+
+    /// A pointer handle (heap or static) on `len` bytes at `text`.
+    #[inline]
+    pub(super) const fn pointer(text: *const u8, len: usize, tag: u8) -> Self {
+        let word = pointer_word(len, tag).to_le_bytes();
+        CowString {
+            ptr: text,
+            pad: [0; 8 - size_of::<usize>()],
+            mid_4: u32::from_ne_bytes([word[0], word[1], word[2], word[3]]),
+            mid_2: u16::from_ne_bytes([word[4], word[5]]),
+            mid_1: word[6],
+            last: LastByte::new(tag),
+        }
+    }
+
+    /// The handle's second word (bytes 8..16) as the little-endian `u64` it was stored as.
+    #[inline]
+    pub(super) fn word(&self) -> u64 {
+        // SAFETY: bytes 8..16 of the 16-byte, 8-aligned handle: aligned and initialized.
+        u64::from_le(unsafe { (self as *const Self).cast::<u64>().add(1).read() })
+    }
+
+    /// The last byte (see [`LastByte`]), read through the second word, the way pointer
+    /// handles store it (`len | tag << 56` in one 8-byte store), so that a read right after a
+    /// length change loads exactly what was stored.
+    #[inline]
+    pub(super) fn tag(&self) -> u8 {
+        (self.word() >> 56) as u8
+    }
+
+    /// `true` for a heap handle: one that owns a count.
+    #[inline]
+    pub(super) fn is_heap(&self) -> bool {
+        self.tag() == HEAP
+    }
+
+    /// A pointer handle's length; only meaningful when `tag() >= HEAP`.
+    #[inline]
+    pub(super) fn pointer_len(&self) -> usize {
+        (self.word() & LEN_MASK) as usize
+    }
+
+    /// An inline text's length; only meaningful when `tag() < HEAP`.
+    #[inline]
+    pub(super) fn inline_len(&self) -> usize {
+        // Below 0xC0 the last byte is text: 16 bytes; else the tag says the length.
+        usize::from(self.tag().wrapping_sub(INLINE_LEN)).min(INLINE_CAP)
+    }
+
+    /// The heap block; only meaningful when `is_heap()`.
+    #[inline]
+    pub(super) fn block(&self) -> NonNull<Header> {
+        debug_assert!(self.is_heap());
+        // SAFETY: a heap handle's pointer is `DATA_OFFSET` bytes into a live block (field
+        // invariant); stepping back stays inside it, at its header.
+        unsafe { NonNull::new_unchecked(self.ptr.sub(DATA_OFFSET).cast::<Header>().cast_mut()) }
+    }
+
+    /// The block's header; only for heap handles.
+    #[inline]
+    pub(super) fn header(&self) -> &Header {
+        // SAFETY: a heap handle's block is live while the handle is (field invariant).
+        unsafe { self.block().as_ref() }
+    }
+
+    /// Sets the length, keeping the representation. The caller must have made the bytes up
+    /// to `len` valid UTF-8 text, ending on a char boundary, within the capacity.
+    #[inline]
+    pub(super) fn set_len(&mut self, len: usize) {
+        let tag = self.tag();
+        if tag >= HEAP {
+            debug_assert!(tag == STATIC || len <= self.header().capacity);
+            self.set_pointer_len(len, tag);
+        } else if len < INLINE_CAP {
+            self.last = LastByte::new(INLINE_LEN + len as u8);
+        } else {
+            // 16 bytes: the text's own last byte, already written, is the last byte.
+            debug_assert!(len == INLINE_CAP && self.tag() < INLINE_LEN);
+        }
+    }
+
+    /// Sets a pointer handle's length and tag (the second word) in one store, leaving the
+    /// pointer as it is.
+    #[inline]
+    pub(super) fn set_pointer_len(&mut self, len: usize, tag: u8) {
+        let word = pointer_word(len, tag).to_le();
+        // SAFETY: bytes 8..16 of the 16-byte, 8-aligned handle, aligned; the word's top byte
+        // is `tag`, a valid last byte.
+        unsafe { (self as *mut Self).cast::<u64>().add(1).write(word) };
+    }
+
+    /// Turns `self` into a pointer handle (heap or static) on `len` bytes at `text`, as two
+    /// word stores, so that later reads of the second word load what was stored whole. What
+    /// `self` held before is overwritten, not dropped.
+    #[inline]
+    pub(super) fn set_pointer(&mut self, text: *const u8, len: usize, tag: u8) {
+        self.ptr = text;
+        self.set_pointer_len(len, tag);
+    }
+
+    /// The text as bytes: a pointer and a length.
+    #[inline]
+    pub(super) fn raw_parts(&self) -> (*const u8, usize) {
+        if self.tag() >= HEAP {
+            (self.ptr, self.pointer_len())
+        } else {
+            ((self as *const Self).cast::<u8>(), self.inline_len())
+        }
+    }
+
+    /// The text.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let s = cowkit::CowString::from("text");
+    /// assert_eq!(s.as_str(), "text");
+    /// ```
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        let (ptr, len) = self.raw_parts();
+        // SAFETY: `ptr..ptr+len` is the initialized UTF-8 text (field invariants), which lives
+        // as long as `self` and is not written while `&self` is borrowed (writes need
+        // `&mut self`, and a shared block is never written).
+        unsafe { core::str::from_utf8_unchecked(core::slice::from_raw_parts(ptr, len)) }
+    }
+
+    /// Makes the text writable in place with room for `additional` more bytes, and returns
+    /// its first byte and its length: inline, or in a heap block no other handle shares.
+    #[inline]
+    pub(super) fn writable(&mut self, additional: usize) -> (*mut u8, usize) {
+        let tag = self.tag();
+        if tag == HEAP {
+            let (header, len) = (self.header(), self.pointer_len());
+            if header.count.is_unique() && header.capacity - len >= additional {
+                return (self.ptr.cast_mut(), len);
+            }
+        } else if tag < HEAP {
+            let len = self.inline_len();
+            if additional <= INLINE_CAP - len {
+                return ((self as *mut Self).cast::<u8>(), len);
+            }
+        }
+        self.writable_slow(additional)
+    }
+
+    /// [`writable`](Self::writable) when the text must move: from inline to heap, out of a
+    /// shared block, or to a bigger block. An in-place edit of a shared text (`additional ==
+    /// 0`) copies it to its exact size; an append gets room to grow.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn writable_slow(&mut self, additional: usize) -> (*mut u8, usize) {
+        match self.make_room(additional, additional == 0) {
+            Ok(room) => room,
+            Err(fail) => fail.raise(),
+        }
+    }
+
+    /// Makes the text private with room for `additional` more bytes, as
+    /// [`writable`](Self::writable) does, and reports a failure instead of panicking. A new
+    /// block gets exactly the room asked for when `exact`, else room to grow (twice the
+    /// length). On failure `self` is unchanged.
+    pub(super) fn make_room(
+        &mut self,
+        additional: usize,
+        exact: bool,
+    ) -> Result<(*mut u8, usize), AllocFail> {
+        let (src, len) = self.raw_parts();
+        let needed = match len.checked_add(additional) {
+            Some(n) if n <= MAX_CAP => n,
+            _ => return Err(AllocFail::CapacityOverflow),
+        };
+        if self.is_heap() && self.header().count.is_unique() {
+            let capacity = self.header().capacity;
+            if capacity < needed {
+                // Unique but too small: grow in place (realloc), doubling for amortized appends.
+                let capacity = if exact {
+                    needed
+                } else {
+                    needed.max(capacity.saturating_mul(2)).min(MAX_CAP)
+                };
+                // SAFETY: the block is live and unique (checked just above, through
+                // `&mut self`), and `capacity >= needed >= len`.
+                let block = unsafe { block::grow(self.block(), capacity) }?;
+                // Not an assignment: the moved block is still ours, nothing is dropped.
+                self.set_pointer(block::data(block), len, HEAP);
+            }
+            return Ok((self.ptr.cast_mut(), len));
+        }
+        if self.is_inline() && needed <= INLINE_CAP {
+            return Ok(((self as *mut Self).cast::<u8>(), len));
+        }
+        // Inline and too long, shared or static: copy the text into a private home. Moving out
+        // of a shared block or a static text to a short enough text goes inline.
+        if needed <= INLINE_CAP {
+            let mut private = CowString::new();
+            // SAFETY: `src..src+len` is our text (in a block or a static text, since an inline
+            // text that fits returned above); `private` has room for 16 bytes; no overlap.
+            unsafe { ptr::copy_nonoverlapping(src, (&raw mut private).cast::<u8>(), len) };
+            private.set_len(len);
+            // Dropping the old handle here releases our count of a shared block.
+            *self = private;
+            return Ok(((self as *mut Self).cast::<u8>(), len));
+        }
+        let capacity = if exact {
+            needed
+        } else {
+            needed
+                .max(len.saturating_mul(2))
+                .clamp(MIN_HEAP_CAP, MAX_CAP)
+        };
+        let dst = block::data(block::new(capacity)?);
+        // SAFETY: `src..src+len` is our text; `dst` has room for `capacity >= needed >= len`
+        // bytes in a new allocation, so no overlap.
+        unsafe { ptr::copy_nonoverlapping(src, dst, len) };
+        // SAFETY: `self` is valid for reads; the old handle is dropped just below, once,
+        // after `set_pointer` overwrote it with the handle that owns the new block's count.
+        let old = unsafe { ptr::read(self) };
+        self.set_pointer(dst, len, HEAP);
+        // Releases our count of a shared block (a static text has none).
+        drop(old);
+        Ok((dst, len))
+    }
+
+    /// [`make_room`](Self::make_room) for the `try_reserve` methods, with std's error.
+    pub(super) fn try_make_room(
+        &mut self,
+        additional: usize,
+        exact: bool,
+    ) -> Result<(), TryReserveError> {
+        loop {
+            match self.make_room(additional, exact) {
+                Ok(_) => return Ok(()),
+                Err(fail) => {
+                    if let Some(error) = std_reserve_error(fail) {
+                        return Err(error);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends `bytes`, which the caller guarantees are UTF-8 (a whole `str` or `char`).
+    #[inline]
+    pub(super) fn push_bytes(&mut self, bytes: &[u8]) {
+        let n = bytes.len();
+        let (dst, len) = self.writable(n);
+        // SAFETY: `writable` made room for `n` more bytes after the `len` in use; `bytes`
+        // cannot overlap them: it borrows something other than `self`, and if it is another
+        // handle's text in a block we shared, `writable` moved us out of that block.
+        unsafe { copy_short(bytes.as_ptr(), dst.add(len), n) };
+        // After `writable` the text is inline (its bytes are the handle's) or in a private heap
+        // block: which one is known from `dst`, without reading the handle back (the copy
+        // could have written it, so the compiler would reload it).
+        if ptr::eq(dst, (&raw const *self).cast::<u8>()) {
+            self.set_len(len + n);
+        } else {
+            // The heap case of `set_len`, its tag known: one store.
+            debug_assert!(self.is_heap() && len + n <= self.header().capacity);
+            self.set_pointer_len(len + n, HEAP);
+        }
+    }
+
+    /// Inserts `bytes` (UTF-8) at `idx`, a char boundary the caller checked.
+    pub(super) fn insert_bytes(&mut self, idx: usize, bytes: &[u8]) {
+        let (dst, len) = self.writable(bytes.len());
+        debug_assert!(idx <= len);
+        // SAFETY: room for `len + bytes.len()` bytes; the tail moves with `copy` (overlapping
+        // ranges allowed), then `bytes` (not in our buffer, see `push_bytes`) fills the gap.
+        unsafe {
+            ptr::copy(dst.add(idx), dst.add(idx + bytes.len()), len - idx);
+            ptr::copy_nonoverlapping(bytes.as_ptr(), dst.add(idx), bytes.len());
+        }
+        self.set_len(len + bytes.len());
+    }
+
+    /// Bytes the current buffer holds: 16 inline, the length for a static text (whose next
+    /// write copies), else the heap block's capacity.
+    ///
+    /// A shared block is copied on the next write whatever its capacity; call
+    /// [`reserve`](Self::reserve) to get a private buffer with room.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// assert_eq!(CowString::new().capacity(), 16);
+    /// assert!(CowString::with_capacity(64).capacity() >= 64);
+    /// ```
+    #[inline]
+    pub fn capacity(&self) -> usize {
+        match self.tag() {
+            HEAP => self.header().capacity,
+            STATIC => self.pointer_len(),
+            _ => INLINE_CAP,
+        }
+    }
+
+    /// Releases spare room down to `min_capacity` or the length, whichever is larger, as
+    /// `String::shrink_to`: a text that then fits moves inline; a private heap block shrinks.
+    /// A shared block, or one already at most that big, is left as it is.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::with_capacity(100);
+    /// s.push_str("a text longer than fifteen bytes");
+    /// s.shrink_to(40);
+    /// assert_eq!(s.capacity(), 40);
+    /// s.shrink_to(0);
+    /// assert_eq!(s.capacity(), s.len());
+    /// ```
+    pub fn shrink_to(&mut self, min_capacity: usize) {
+        if self.is_inline() {
+            return;
+        }
+        let len = self.pointer_len();
+        let capacity = len.max(min_capacity);
+        if capacity <= INLINE_CAP {
+            *self = CowString::from(self.as_str());
+        } else if self.is_heap()
+            && self.header().count.is_unique()
+            && self.header().capacity > capacity
+        {
+            // SAFETY: live, unique (checked through `&mut self`), and `capacity >= len`.
+            // Shrinking cannot overflow; should the allocator fail, the block stays as it is.
+            if let Ok(block) = unsafe { block::grow(self.block(), capacity) } {
+                // The moved block is still ours: overwritten, not dropped.
+                self.set_pointer(block::data(block), len, HEAP);
+            }
+        }
+    }
+
+    /// `true` when the text lives inside the handle (up to [`INLINE_CAPACITY`](Self::INLINE_CAPACITY)
+    /// = 16 bytes, no allocation).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// assert!(CowString::from("sixteen bytes...").is_inline());
+    /// assert!(!CowString::from("seventeen bytes..").is_inline());
+    /// ```
+    #[inline]
+    pub fn is_inline(&self) -> bool {
+        self.tag() < HEAP
+    }
+
+    /// `true` when the handle points at a `'static` text (made by
+    /// [`from_static`](Self::from_static) from a text of more than 16 bytes): no allocation, no
+    /// count; the next write copies the text out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// let mut s = CowString::from_static("a constant longer than sixteen bytes");
+    /// assert!(s.is_static() && !s.clone().is_unique());
+    /// s.push('!');
+    /// assert!(!s.is_static() && s.is_unique());
+    /// ```
+    #[inline]
+    pub fn is_static(&self) -> bool {
+        self.tag() == STATIC
+    }
+
+    /// `true` when a write would not copy: the text is inline or in a block no other handle
+    /// shares (a static text is always shared).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let mut s = cowkit::CowString::from("a text longer than fifteen bytes");
+    /// assert!(s.is_unique());
+    /// let t = s.clone();
+    /// assert!(!s.is_unique());
+    /// drop(t);
+    /// assert!(s.is_unique());
+    /// ```
+    #[inline]
+    pub fn is_unique(&mut self) -> bool {
+        match self.tag() {
+            HEAP => self.header().count.is_unique(),
+            STATIC => false,
+            _ => true,
+        }
+    }
+
+    /// `true` when both handles share one heap block, or one static text, and show the same
+    /// length of it, so they are clones of one another. Inline texts have no shared storage:
+    /// always `false`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use cowkit::CowString;
+    /// let a = CowString::from("a text longer than fifteen bytes");
+    /// let b = a.clone();
+    /// assert!(a.ptr_eq(&b));
+    /// assert!(!a.ptr_eq(&CowString::from(a.as_str())));
+    /// ```
+    #[inline]
+    pub fn ptr_eq(&self, other: &CowString) -> bool {
+        // Equal second words: the same tag (heap or static) and the same length.
+        !self.is_inline() && self.ptr == other.ptr && self.word() == other.word()
+    }
+
+    /// The number of handles sharing the text's heap block (1 for an inline or a static text,
+    /// which have no count).
+    ///
+    /// Another thread may clone or drop a handle right after the read: use it for reporting.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let a = cowkit::CowString::from("a text longer than fifteen bytes");
+    /// let b = a.clone();
+    /// assert_eq!(a.strong_count(), 2);
+    /// drop(b);
+    /// assert_eq!(a.strong_count(), 1);
+    /// ```
+    pub fn strong_count(&self) -> usize {
+        if self.is_heap() {
+            self.header().count.get()
+        } else {
+            1
+        }
+    }
+}
+
+impl Clone for CowString {
+    /// Another handle to the same text: 16 bytes copied, plus one relaxed atomic increment
+    /// when the text is on the heap.
+    #[inline]
+    fn clone(&self) -> Self {
+        if self.is_heap() {
+            self.header().count.increment();
+        }
+        // SAFETY: a bitwise copy of the 16 bytes (two word moves): an inline text is plain
+        // bytes, and a heap handle's count was just incremented for the copy to own.
+        unsafe { ptr::read(self) }
+    }
+}
+
+impl Drop for CowString {
+    #[inline]
+    fn drop(&mut self) {
+        if self.is_heap() && self.header().count.decrement() {
+            // SAFETY: the count reached zero (with the Acquire fence that orders every other
+            // handle's reads before this), so no handle uses the block any more.
+            unsafe { block::free(self.block()) };
+        }
+    }
+}
