@@ -933,3 +933,111 @@ fn appends_of_every_short_length_match_string() {
         }
     }
 }
+
+#[test]
+fn char_pushes_at_every_inline_length_match_string() {
+    // A char of each width (1 to 4 bytes) pushed onto inline texts of every length 0..=16,
+    // where it lands in the first word, across the two words or at the last byte, and spills
+    // to the heap when it does not fit; each text reached fresh and by shortening a longer one
+    // (truncate, pop, remove, drain, retain, clear), so that bytes of the old text once lay
+    // past its end.
+    const TEXT: &str = "0123456789abcdef";
+    for ch in ['y', 'é', '€', '🐄'] {
+        for len in 0..=16 {
+            type Shorten = fn(&mut CowString, &mut String, usize);
+            let ways: [(&str, Shorten); 6] = [
+                ("fresh", |s, e, len| {
+                    *s = CowString::from(&TEXT[..len]);
+                    *e = String::from(&TEXT[..len]);
+                }),
+                ("truncate", |s, e, len| {
+                    s.truncate(len);
+                    e.truncate(len);
+                }),
+                ("pop", |s, e, len| {
+                    while s.len() > len {
+                        assert_eq!(s.pop(), e.pop());
+                    }
+                }),
+                ("remove", |s, e, len| {
+                    while s.len() > len {
+                        assert_eq!(s.remove(0), e.remove(0));
+                    }
+                }),
+                ("drain", |s, e, len| {
+                    let cut = s.len() - len;
+                    assert!(s.drain(..cut).eq(e.drain(..cut)));
+                }),
+                ("retain", |s, e, len| {
+                    let mut left = s.len() - len;
+                    let mut left_e = left;
+                    s.retain(|_| {
+                        let keep = left == 0;
+                        left = left.saturating_sub(1);
+                        keep
+                    });
+                    e.retain(|_| {
+                        let keep = left_e == 0;
+                        left_e = left_e.saturating_sub(1);
+                        keep
+                    });
+                }),
+            ];
+            for (way, shorten) in ways {
+                let mut s = CowString::from(TEXT);
+                let mut expected = String::from(TEXT);
+                if way == "fresh" || len == 0 && way == "retain" {
+                    // `retain` to nothing is `clear`'s case; check `clear` too.
+                    s.clear();
+                    expected.clear();
+                }
+                shorten(&mut s, &mut expected, len);
+                assert_eq!(s, expected, "{way} to {len}");
+                s.push(ch);
+                expected.push(ch);
+                assert_eq!(s, expected, "push {ch:?} after {way} to {len}");
+                assert_eq!(
+                    s.is_inline(),
+                    expected.len() <= 16,
+                    "{way} to {len}, {ch:?}"
+                );
+                s.push_str("xy");
+                expected.push_str("xy");
+                assert_eq!(s, expected, "push_str after {way} to {len}, {ch:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn collect_and_extend_of_chars_match_string() {
+    // `Extend<char>` reserves from the iterator's lower bound: a lying bound (too high, or 0)
+    // changes nothing but capacity, and an empty iterator leaves a shared text shared.
+    let words = "naïve café größe, déjà vu: 🐄 über alles";
+    for take in 0..=words.chars().count() {
+        let expected: String = words.chars().take(take).collect();
+        let s: CowString = words.chars().take(take).collect();
+        assert_eq!(s, expected);
+        let s: CowString = words.chars().take(take).filter(|_| true).collect();
+        assert_eq!(s, expected);
+    }
+    struct Lying<I>(I, usize);
+    impl<I: Iterator<Item = char>> Iterator for Lying<I> {
+        type Item = char;
+        fn next(&mut self) -> Option<char> {
+            self.0.next()
+        }
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            (self.1, None)
+        }
+    }
+    let s: CowString = Lying("abc".chars(), 1000).collect();
+    assert_eq!(s, "abc");
+    let mut shared = CowString::from(LONG);
+    let other = shared.clone();
+    shared.extend("".chars());
+    assert!(shared.ptr_eq(&other), "an empty extend unshared the text");
+    shared.extend("!".chars());
+    assert_eq!(shared, format!("{LONG}!"));
+    assert_eq!(other, LONG);
+}

@@ -172,9 +172,7 @@ impl From<&str> for CowString {
     /// Copies the text: inline up to 16 bytes, else into a block of exactly its length.
     #[inline]
     fn from(text: &str) -> Self {
-        let mut s = CowString::with_capacity(text.len());
-        s.push_str(text);
-        s
+        CowString::from_text(text)
     }
 }
 
@@ -210,6 +208,7 @@ impl From<Cow<'_, str>> for CowString {
 }
 
 impl From<char> for CowString {
+    #[inline]
     fn from(ch: char) -> Self {
         let mut s = CowString::new();
         s.push(ch);
@@ -232,10 +231,19 @@ impl FromStr for CowString {
 }
 
 /// `Extend` and `FromIterator` for each item type that appends as text.
+/// `chars` items reserve room for the iterator's lower bound first (one byte per `char` at
+/// least), as `String`'s do, so that a long run moves to the heap once, not by doubling.
 macro_rules! impl_extend {
-    ($($item:ty => |$s:ident, $x:ident| $push:expr),* $(,)?) => {$(
+    ($($item:ty => |$s:ident, $x:ident| $push:expr, $reserve:expr),* $(,)?) => {$(
         impl<'a> Extend<$item> for CowString {
+            #[inline]
             fn extend<I: IntoIterator<Item = $item>>(&mut self, iter: I) {
+                let iter = iter.into_iter();
+                let lower = iter.size_hint().0;
+                // Only when something will be appended: `reserve` unshares the text.
+                if $reserve && lower > 0 {
+                    self.reserve(lower);
+                }
                 for $x in iter {
                     let $s = &mut *self;
                     $push;
@@ -243,6 +251,7 @@ macro_rules! impl_extend {
             }
         }
         impl<'a> FromIterator<$item> for CowString {
+            #[inline]
             fn from_iter<I: IntoIterator<Item = $item>>(iter: I) -> Self {
                 let mut s = CowString::new();
                 s.extend(iter);
@@ -253,13 +262,13 @@ macro_rules! impl_extend {
 }
 
 impl_extend! {
-    char => |s, c| s.push(c),
-    &'a char => |s, c| s.push(*c),
-    &'a str => |s, x| s.push_str(x),
-    String => |s, x| s.push_str(&x),
-    Box<str> => |s, x| s.push_str(&x),
-    Cow<'a, str> => |s, x| s.push_str(&x),
-    CowString => |s, x| s.push_str(&x),
+    char => |s, c| s.push(c), true,
+    &'a char => |s, c| s.push(*c), true,
+    &'a str => |s, x| s.push_str(x), false,
+    String => |s, x| s.push_str(&x), false,
+    Box<str> => |s, x| s.push_str(&x), false,
+    Cow<'a, str> => |s, x| s.push_str(&x), false,
+    CowString => |s, x| s.push_str(&x), false,
 }
 
 impl Add<&str> for CowString {

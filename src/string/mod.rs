@@ -152,6 +152,7 @@ impl CowString {
     /// s.reserve(100);
     /// assert!(s.capacity() >= 101);
     /// ```
+    #[inline]
     pub fn reserve(&mut self, additional: usize) {
         self.writable(additional);
     }
@@ -240,8 +241,7 @@ impl CowString {
     /// ```
     #[inline]
     pub fn push(&mut self, ch: char) {
-        let mut buf = [0; 4];
-        self.push_bytes(ch.encode_utf8(&mut buf).as_bytes());
+        self.push_char(ch);
     }
 
     /// Appends a string slice.

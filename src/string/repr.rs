@@ -5,6 +5,7 @@
 //! the tag itself. The hot paths are tuned here, by hand.
 
 use alloc::collections::TryReserveError;
+use core::mem::ManuallyDrop;
 use core::ptr::{self, NonNull};
 
 use super::block::{self, AllocFail, DATA_OFFSET, Header, MIN_HEAP_CAP, std_reserve_error};
@@ -83,6 +84,101 @@ pub(super) unsafe fn copy_halves<W: Copy>(src: *const u8, dst: *mut u8, n: usize
     }
 }
 
+/// `bytes` (an inline text of `len` bytes, little-endian) with the tag of its length in the
+/// last byte when `len < 16` (bytes `len..15` must be zero); unchanged at 16, where the last
+/// byte is text.
+#[inline(always)]
+fn with_inline_tag(bytes: u128, len: usize) -> u128 {
+    if len < INLINE_CAP {
+        bytes & !(0xFF << 120) | u128::from(INLINE_LEN + len as u8) << 120
+    } else {
+        bytes
+    }
+}
+
+/// Reads `n <= 16` bytes at `src` into an integer, little-endian (byte `i` in bits
+/// `8i..8i + 8`), zero above `n`: two possibly overlapping loads of the widest word that fits,
+/// never a byte past `src + n`.
+///
+/// # Safety
+///
+/// `n <= 16`, and `src` is valid for reads of `n` bytes.
+#[inline(always)]
+pub(super) unsafe fn load_short(src: *const u8, n: usize) -> u128 {
+    debug_assert!(n <= INLINE_CAP);
+    // SAFETY: each pair of loads lies within `src..src + n` (`w <= n` for a word of `w` bytes);
+    // the loads are unaligned. Where the two overlap, both carry the same bytes, so OR-ing the
+    // second, shifted to its place, over the first changes nothing there.
+    unsafe {
+        match n {
+            0 => 0,
+            1 => u128::from(*src),
+            2..=3 => {
+                let first = u16::from_le(src.cast::<u16>().read_unaligned());
+                let last = u16::from_le(src.add(n - 2).cast::<u16>().read_unaligned());
+                u128::from(u32::from(first) | u32::from(last) << (8 * (n - 2)))
+            }
+            4..=7 => {
+                let first = u32::from_le(src.cast::<u32>().read_unaligned());
+                let last = u32::from_le(src.add(n - 4).cast::<u32>().read_unaligned());
+                u128::from(u64::from(first) | u64::from(last) << (8 * (n - 4)))
+            }
+            _ => {
+                let first = u64::from_le(src.cast::<u64>().read_unaligned());
+                let last = u64::from_le(src.add(n - 8).cast::<u64>().read_unaligned());
+                u128::from(first) | u128::from(last) << (8 * (n - 8))
+            }
+        }
+    }
+}
+
+/// The UTF-8 encoding of `ch` as an integer, little-endian (the first byte lowest), and its
+/// length: computed in registers, as `char::encode_utf8` would write it.
+#[inline(always)]
+fn utf8_word(ch: char) -> (u32, usize) {
+    let c = u32::from(ch);
+    if c < 0x80 {
+        (c, 1)
+    } else if c < 0x800 {
+        (0xC0 | c >> 6 | (0x80 | c & 0x3F) << 8, 2)
+    } else if c < 0x1_0000 {
+        (
+            0xE0 | c >> 12 | (0x80 | c >> 6 & 0x3F) << 8 | (0x80 | c & 0x3F) << 16,
+            3,
+        )
+    } else {
+        (
+            0xF0 | c >> 18
+                | (0x80 | c >> 12 & 0x3F) << 8
+                | (0x80 | c >> 6 & 0x3F) << 16
+                | (0x80 | c & 0x3F) << 24,
+            4,
+        )
+    }
+}
+
+/// Stores the `n` bytes of `utf8` (from [`utf8_word`]) at `dst`, with no more stores than
+/// needed and none past `dst + n`.
+///
+/// # Safety
+///
+/// `dst` is valid for writes of `n` bytes, `1 <= n <= 4`.
+#[inline(always)]
+unsafe fn store_utf8(dst: *mut u8, utf8: u32, n: usize) {
+    // SAFETY: every store lies within `dst..dst + n` (the caller's contract); unaligned.
+    unsafe {
+        match n {
+            1 => *dst = utf8 as u8,
+            2 => dst.cast::<u16>().write_unaligned((utf8 as u16).to_le()),
+            3 => {
+                dst.cast::<u16>().write_unaligned((utf8 as u16).to_le());
+                *dst.add(2) = (utf8 >> 16) as u8;
+            }
+            _ => dst.cast::<u32>().write_unaligned(utf8.to_le()),
+        }
+    }
+}
+
 /// Bits 0..56 of the second word: a pointer handle's length.
 pub(super) const LEN_MASK: u64 = (1 << 56) - 1;
 
@@ -120,15 +216,6 @@ enum LastByte {
     XB4, XB5, XB6, XB7, XB8, XB9, XBA, XBB, XBC, XBD, XBE, XBF,
     XC0, XC1, XC2, XC3, XC4, XC5, XC6, XC7, XC8, XC9, XCA, XCB,
     XCC, XCD, XCE, XCF, XD0, XD1,
-}
-
-impl LastByte {
-    /// The variant for `byte`.
-    pub(super) const fn new(byte: u8) -> LastByte {
-        assert!(byte <= STATIC, "not a valid last byte");
-        // SAFETY: `LastByte` is `repr(u8)` with one variant for each value in `0..=STATIC`.
-        unsafe { core::mem::transmute::<u8, LastByte>(byte) }
-    }
 }
 
 /// A refcounted string: 16 bytes, up to 16 bytes inline, O(1) clone, copy-on-write.
@@ -234,7 +321,7 @@ pub struct CowString {
     /// Bytes `0..8` of the handle, as a pointer so that moves keep a heap pointer's provenance.
     ///
     /// Inline: bytes `0..len` of the whole handle are the text (UTF-8); the bytes after it are
-    /// initialized (zero or old text) up to the last byte, which holds `INLINE_LEN + len` when
+    /// zero up to the last byte (appends OR new bytes into them), which holds `INLINE_LEN + len` when
     /// `len < 16` (for `len == 16` it is the text's last byte).
     /// Heap: `ptr` points at the text of a live block (`DATA_OFFSET` bytes after its header) of
     /// which this handle owns one count; `len` bytes of it are UTF-8 and `len <= capacity`.
@@ -287,13 +374,12 @@ impl CowString {
     /// ```
     #[inline]
     pub const fn new() -> Self {
-        CowString {
-            ptr: ptr::null(),
-            pad: [0; 8 - size_of::<usize>()],
-            mid_4: 0,
-            mid_2: 0,
-            mid_1: 0,
-            last: LastByte::new(INLINE_LEN),
+        // Two whole words, so that the first append's loads of them are served from these
+        // stores (a store of the last byte alone would make a load of its word wait).
+        // SAFETY: 16 initialized bytes (in memory order, by `to_le`): zeros, then the tag of
+        // an empty inline text, a valid last byte. The first word becomes a null pointer.
+        unsafe {
+            core::mem::transmute::<[u64; 2], CowString>([0, ((INLINE_LEN as u64) << 56).to_le()])
         }
     }
 
@@ -344,29 +430,257 @@ impl CowString {
     /// let s = cowkit::CowString::with_capacity(100);
     /// assert!(s.capacity() >= 100 && s.is_empty());
     /// ```
+    #[inline]
     pub fn with_capacity(capacity: usize) -> Self {
         if capacity <= INLINE_CAP {
             CowString::new()
         } else {
-            match block::new(capacity) {
-                Ok(ptr) => CowString::pointer(block::data(ptr), 0, HEAP),
-                Err(fail) => fail.raise(),
-            }
+            CowString::with_block(capacity, 0)
         }
+    }
+
+    /// A heap handle on a new block of `capacity` bytes, of which the caller will fill the
+    /// first `len` (the handle says `len` already).
+    #[inline]
+    fn with_block(capacity: usize, len: usize) -> Self {
+        debug_assert!(len <= capacity);
+        match block::new(capacity) {
+            Ok(ptr) => CowString::pointer(block::data(ptr), len, HEAP),
+            Err(fail) => fail.raise(),
+        }
+    }
+
+    /// A copy of `text`: inline when it fits, built in registers (no allocation, no store of
+    /// a byte that a later load of a whole word would have to wait for); else one block of
+    /// exactly its length.
+    #[inline]
+    pub(super) fn from_text(text: &str) -> Self {
+        let n = text.len();
+        if n <= INLINE_CAP {
+            // SAFETY: `text` is valid for `n <= 16` bytes.
+            let bytes = unsafe { load_short(text.as_ptr(), n) };
+            // SAFETY: the first `n` bytes are `text`, UTF-8; the rest are zero.
+            unsafe { CowString::inline(bytes, n) }
+        } else {
+            CowString::heap_copy(text)
+        }
+    }
+
+    /// [`from_text`](Self::from_text) for a text longer than 16 bytes.
+    #[inline(never)]
+    fn heap_copy(text: &str) -> Self {
+        let s = CowString::with_block(text.len(), text.len());
+        // SAFETY: the new block has room for `text.len()` bytes at `s.ptr`, a fresh allocation
+        // that `text` cannot overlap; the handle already says that length, and the bytes are
+        // UTF-8 once copied (nothing reads them before).
+        unsafe { ptr::copy_nonoverlapping(text.as_ptr(), s.ptr.cast_mut(), text.len()) };
+        s
+    }
+
+    /// An inline handle on the first `len` bytes of `bytes` (little-endian: byte `i` of the
+    /// text is bits `8i..8i + 8`), made as two whole words.
+    ///
+    /// # Safety
+    /// - `len <= 16`, and the first `len` bytes are UTF-8 text;
+    /// - when `len < 16`, bytes `len..16` are zero (the tag is set here).
+    #[inline(always)]
+    unsafe fn inline(bytes: u128, len: usize) -> Self {
+        debug_assert!(len <= INLINE_CAP);
+        let bytes = with_inline_tag(bytes, len);
+        // SAFETY: 16 initialized bytes (two words, in memory order); the last is the tag of a
+        // text shorter than 16 bytes, or the last byte of 16 bytes of UTF-8 (below 0xC0): a
+        // valid `LastByte`. The first word becomes a pointer without provenance, never
+        // dereferenced (the handle is inline).
+        unsafe {
+            core::mem::transmute::<[u64; 2], CowString>([
+                (bytes as u64).to_le(),
+                ((bytes >> 64) as u64).to_le(),
+            ])
+        }
+    }
+
+    /// An inline handle's 16 bytes as one little-endian integer, read as two whole words.
+    #[inline(always)]
+    fn inline_bytes(&self) -> u128 {
+        // SAFETY: the 16-byte, 8-aligned handle, initialized: two aligned word loads. (A
+        // heap handle's pointer read as an integer is only compared, never used as one.)
+        let [lo, hi] = unsafe { (self as *const Self).cast::<[u64; 2]>().read() };
+        u128::from(u64::from_le(lo)) | u128::from(u64::from_le(hi)) << 64
+    }
+
+    /// Appends the `n >= 1` bytes of `piece` (little-endian, zero above `n`, UTF-8) in
+    /// registers when the text is inline and has room for them; `false` (and nothing done)
+    /// otherwise.
+    ///
+    /// Word by word, with shifts of 64 bits at most (a 128-bit shift by a variable amount is a
+    /// chain of double-width shifts and conditional moves, slow on some CPUs), and without
+    /// masking the old text: the bytes after an inline text are zero (a field invariant), so
+    /// the new bytes are OR-ed in.
+    #[inline(always)]
+    fn push_inline(&mut self, piece: u128, n: usize) -> bool {
+        debug_assert!(n >= 1);
+        // SAFETY: the 16-byte, 8-aligned handle, initialized: two aligned word loads.
+        let [lo, hi] = unsafe { (self as *const Self).cast::<[u64; 2]>().read() };
+        let (lo, hi) = (u64::from_le(lo), u64::from_le(hi));
+        // The tag of an inline text of 0..=15 bytes; a full 16-byte text has no room anyway.
+        let tag = (hi >> 56) as u8;
+        if !(INLINE_LEN..HEAP).contains(&tag) {
+            return false;
+        }
+        let len = usize::from(tag - INLINE_LEN);
+        let new_len = len + n;
+        if new_len > INLINE_CAP {
+            return false;
+        }
+        let (piece_lo, piece_hi) = (piece as u64, (piece >> 64) as u64);
+        let (mut lo, mut hi) = (lo, hi & LEN_MASK);
+        if len >= 8 {
+            // All of `piece` lands in the second word (`n <= 16 - len <= 8`).
+            hi |= piece_lo << (8 * (len - 8));
+        } else {
+            let shift = 8 * len as u32;
+            lo |= piece_lo << shift;
+            // The bytes of `piece_lo` pushed out of the first word, then `piece_hi`'s.
+            // `>> 1 >> (63 - shift)` is `>> (64 - shift)`, and 0 when `shift` is 0.
+            hi |= piece_hi << shift | (piece_lo >> 1) >> (63 - shift);
+        }
+        if new_len < INLINE_CAP {
+            hi |= u64::from(INLINE_LEN + new_len as u8) << 56;
+        }
+        // SAFETY: the handle is inline (tag checked): 16 bytes of its own, aligned. The new
+        // bytes are the old text, then `piece`'s UTF-8, then zeros, and a valid last byte:
+        // the tag of `new_len < 16`, or the last byte of a 16-byte UTF-8 text.
+        unsafe {
+            (self as *mut Self)
+                .cast::<[u64; 2]>()
+                .write([lo.to_le(), hi.to_le()])
+        };
+        true
+    }
+
+    /// Appends a `char`: its UTF-8 bytes computed in registers and stored straight into the
+    /// text (no encoding into a buffer, no copy call).
+    #[inline]
+    pub(super) fn push_char(&mut self, ch: char) {
+        let (utf8, n) = utf8_word(ch);
+        self.append(
+            n,
+            || u128::from(utf8),
+            // SAFETY: `append` calls this with room for `room >= n` bytes at `dst`. A
+            // multi-byte char with room for four takes one 4-byte store whatever `n`: the
+            // bytes past `n` are spare capacity, not text.
+            |dst, room| unsafe {
+                if n == 1 {
+                    *dst = utf8 as u8;
+                } else if room >= 4 {
+                    dst.cast::<u32>().write_unaligned(utf8.to_le());
+                } else {
+                    store_utf8(dst, utf8, n);
+                }
+            },
+        );
+    }
+
+    /// Appends `n` bytes of UTF-8 text, given twice: `piece` returns them as an integer
+    /// (little-endian, zero above `n`; only called when `n <= 16`), `write` stores them at a
+    /// pointer with room for `n` bytes. The one append path: in place when the text has room
+    /// ([`append_in_place`](Self::append_in_place)), else after moving it
+    /// ([`moved_for_append`](Self::moved_for_append)).
+    ///
+    /// The handle is only read and written whole or by word here, and the slow path takes and
+    /// gives it back by value, so that in a loop of appends the compiler can keep it in
+    /// registers instead of storing and reloading it on every call.
+    #[inline(always)]
+    fn append(&mut self, n: usize, piece: impl Fn() -> u128, write: impl Fn(*mut u8, usize)) {
+        if self.append_in_place(n, &piece, &write) || n == 0 {
+            return;
+        }
+        // SAFETY: the handle's bits move into `moved_for_append` and its result is written
+        // back without dropping them: if it returns, it has released what the old handle
+        // owned (or kept it in the new one); if it panics, it has dropped nothing (the
+        // argument is `ManuallyDrop` and the text is unchanged on failure), so `self` still
+        // owns the handle.
+        unsafe {
+            let moved = CowString::moved_for_append(ManuallyDrop::new(ptr::read(self)), n);
+            ptr::write(self, moved);
+        }
+        let appended = self.append_in_place(n, &piece, &write);
+        debug_assert!(appended, "a moved text has room for the append");
+    }
+
+    /// [`append`](Self::append) without moving the text: a private heap block with room takes
+    /// the bytes in place and the new length in one store; an inline text with room takes them
+    /// in registers ([`push_inline`](Self::push_inline)). `false`, and nothing done, otherwise.
+    #[inline(always)]
+    fn append_in_place(
+        &mut self,
+        n: usize,
+        piece: &impl Fn() -> u128,
+        write: &impl Fn(*mut u8, usize),
+    ) -> bool {
+        let word = self.word();
+        if (word >> 56) as u8 == HEAP {
+            let len = (word & LEN_MASK) as usize;
+            let header = self.header();
+            let room = header.capacity - len;
+            if header.count.is_unique() && room >= n {
+                // SAFETY: `len <= capacity`: the text's end is within its block.
+                write(unsafe { self.ptr.add(len).cast_mut() }, room);
+                // The same tag, the length `len + n <= capacity <= MAX_CAP`: no carry into
+                // the tag byte.
+                self.set_word(word + n as u64);
+                return true;
+            }
+            false
+        } else {
+            n != 0 && n <= INLINE_CAP && self.push_inline(piece(), n)
+        }
+    }
+
+    /// The text of `this` made private with room for `n` more bytes (see
+    /// [`writable_slow`](Self::writable_slow)), by value. On failure it panics with `this`
+    /// unchanged and not dropped.
+    #[cold]
+    #[inline(never)]
+    fn moved_for_append(mut this: ManuallyDrop<CowString>, n: usize) -> CowString {
+        this.writable_slow(n);
+        ManuallyDrop::into_inner(this)
+    }
+
+    /// Stores the second word (bytes 8..16) whole.
+    ///
+    /// The caller makes it a valid one: for a pointer handle, its length and tag; the tag
+    /// byte is always a valid last byte.
+    #[inline(always)]
+    fn set_word(&mut self, word: u64) {
+        debug_assert!((word >> 56) as u8 <= STATIC);
+        // SAFETY: bytes 8..16 of the 16-byte, 8-aligned handle, aligned; the top byte is a
+        // valid last byte (caller's contract, checked in debug builds).
+        unsafe { (self as *mut Self).cast::<u64>().add(1).write(word.to_le()) };
     }
 
     /// A pointer handle (heap or static) on `len` bytes at `text`.
     #[inline]
     pub(super) const fn pointer(text: *const u8, len: usize, tag: u8) -> Self {
-        let word = pointer_word(len, tag).to_le_bytes();
-        CowString {
+        /// A pointer handle as two words (the pointer keeps its provenance), so that it is
+        /// made by two word stores: one field at a time, a later load of the second word
+        /// would wait on four narrower stores.
+        #[repr(C, align(8))]
+        struct Words {
+            ptr: *const u8,
+            pad: [u8; 8 - size_of::<usize>()],
+            word: u64,
+        }
+        const _: () = assert!(size_of::<Words>() == size_of::<CowString>());
+        let words = Words {
             ptr: text,
             pad: [0; 8 - size_of::<usize>()],
-            mid_4: u32::from_ne_bytes([word[0], word[1], word[2], word[3]]),
-            mid_2: u16::from_ne_bytes([word[4], word[5]]),
-            mid_1: word[6],
-            last: LastByte::new(tag),
-        }
+            word: pointer_word(len, tag).to_le(),
+        };
+        // SAFETY: same size and alignment, and the same layout: the pointer in the first
+        // (`repr(C)`) field, then bytes 8..16 holding `len | tag << 56` little-endian, whose
+        // top byte, the handle's last, is `tag` (HEAP or STATIC), a valid `LastByte`.
+        unsafe { core::mem::transmute::<Words, CowString>(words) }
     }
 
     /// The handle's second word (bytes 8..16) as the little-endian `u64` it was stored as.
@@ -427,11 +741,24 @@ impl CowString {
         if tag >= HEAP {
             debug_assert!(tag == STATIC || len <= self.header().capacity);
             self.set_pointer_len(len, tag);
-        } else if len < INLINE_CAP {
-            self.last = LastByte::new(INLINE_LEN + len as u8);
         } else {
-            // 16 bytes: the text's own last byte, already written, is the last byte.
-            debug_assert!(len == INLINE_CAP && self.tag() < INLINE_LEN);
+            debug_assert!(len < INLINE_CAP || self.tag() < INLINE_LEN);
+            // The bytes past the text become zero (the field invariant that appends rely
+            // on), and the tag is set: both words rewritten whole.
+            let keep = if len >= INLINE_CAP {
+                u128::MAX
+            } else {
+                (1u128 << (8 * len)) - 1
+            };
+            let bytes = with_inline_tag(self.inline_bytes() & keep, len);
+            // SAFETY: the handle is inline: its text (UTF-8, ending on a char boundary at
+            // `len`, the caller's contract), zeros, and the tag of `len` (or, at 16, the
+            // text's own last byte, below 0xC0): a valid handle.
+            unsafe {
+                (self as *mut Self)
+                    .cast::<[u64; 2]>()
+                    .write([(bytes as u64).to_le(), ((bytes >> 64) as u64).to_le()])
+            };
         }
     }
 
@@ -600,21 +927,16 @@ impl CowString {
     #[inline]
     pub(super) fn push_bytes(&mut self, bytes: &[u8]) {
         let n = bytes.len();
-        let (dst, len) = self.writable(n);
-        // SAFETY: `writable` made room for `n` more bytes after the `len` in use; `bytes`
-        // cannot overlap them: it borrows something other than `self`, and if it is another
-        // handle's text in a block we shared, `writable` moved us out of that block.
-        unsafe { copy_short(bytes.as_ptr(), dst.add(len), n) };
-        // After `writable` the text is inline (its bytes are the handle's) or in a private heap
-        // block: which one is known from `dst`, without reading the handle back (the copy
-        // could have written it, so the compiler would reload it).
-        if ptr::eq(dst, (&raw const *self).cast::<u8>()) {
-            self.set_len(len + n);
-        } else {
-            // The heap case of `set_len`, its tag known: one store.
-            debug_assert!(self.is_heap() && len + n <= self.header().capacity);
-            self.set_pointer_len(len + n, HEAP);
-        }
+        self.append(
+            n,
+            // SAFETY: `append` asks for the integer only when `n <= 16`; `bytes` is valid
+            // for `n` bytes.
+            || unsafe { load_short(bytes.as_ptr(), n) },
+            // SAFETY: `append` calls this with room for `n` bytes at `dst`.
+            // `bytes` cannot overlap them: it borrows something other than `self`, and if it
+            // is another handle's text in a block we shared, the text moved out of it.
+            |dst, _| unsafe { copy_short(bytes.as_ptr(), dst, n) },
+        );
     }
 
     /// Inserts `bytes` (UTF-8) at `idx`, a char boundary the caller checked.
