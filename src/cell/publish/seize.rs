@@ -13,6 +13,8 @@
 //! - A reader enters the collector, loads the pointer (`protect`) and either takes its own
 //!   count (`load`, `load_full`: a counted `Shared<T>`, so a `Snapshot` stays `Send` and
 //!   `Sync` and never holds a guard) or runs a short read under the guard (`read`).
+//! - A writer reads the version it edits without a guard or a count (`read_locked`): only a
+//!   swap, which runs under the writers' lock the writer holds, could retire it.
 //! - A writer (under the writers' lock) swaps in the new pointer, takes a count on the old
 //!   version for its caller, and retires the cell's count on it through a guard of its own
 //!   (`Guard::defer_retire`). seize runs the reclaimer only once every thread that was inside
@@ -369,6 +371,21 @@ impl<T> SwapCell<T> for SeizeCell<T> {
 
     fn load_full(&self) -> Shared<T> {
         self.load_counted()
+    }
+
+    /// Without a guard or a count: the writers' lock keeps the current version published.
+    #[inline]
+    unsafe fn read_locked<R>(&self, read: impl FnOnce(&T) -> R) -> R {
+        // Acquire: pairs with the `swap` (AcqRel) that published the version, so its value is
+        // visible; the writers' lock, released after that swap, orders it as well.
+        let version = self.current.load(Ordering::Acquire);
+        // SAFETY: the caller holds the writers' lock (the function's contract), so no `swap`
+        // (always under that lock) runs until `read` has returned: `version` stays the
+        // published pointer, from `Shared::into_raw`, whose count the cell holds and releases
+        // only after a swap retires it. It is not null: only `into_inner`, which consumes the
+        // cell, stores null. Nothing mutates a published version, and the borrow cannot
+        // outlive the call (`R` is chosen before its lifetime).
+        read(unsafe { &*version })
     }
 
     fn swap(&self, new: Shared<T>) -> Shared<T> {
