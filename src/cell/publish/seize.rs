@@ -138,23 +138,35 @@ enum Entered<'a> {
 
 impl Entered<'_> {
     /// A guard of `collector`, of the kind this thread can still make.
-    #[inline]
+    ///
+    /// Inlined whole on the usual path (a thread already registered), the rest out of line:
+    /// it is on every read.
+    #[inline(always)]
     fn enter(collector: &Collector) -> Entered<'_> {
         #[cfg(cowkit_strict_seize)]
         strict::entered();
-        match STANDING.get() {
-            LIVE => Entered::Local(collector.enter()),
-            UNSEEN => {
-                let guard = collector.enter();
-                // Registers `ALIVE` after seize's thread-local (made by the `enter` above, if
-                // this is the thread's first guard). During the thread's destructors it may
-                // fail; the thread then stays `UNSEEN` and tries again next time.
-                if ALIVE.try_with(|_| ()).is_ok() {
-                    STANDING.set(LIVE);
-                }
-                Entered::Local(guard)
+        if STANDING.get() == LIVE {
+            Entered::Local(collector.enter())
+        } else {
+            Entered::enter_unusual(collector)
+        }
+    }
+
+    /// [`enter`](Entered::enter) on a thread's first use of seize or during its destructors.
+    #[cold]
+    #[inline(never)]
+    fn enter_unusual(collector: &Collector) -> Entered<'_> {
+        if STANDING.get() == UNSEEN {
+            let guard = collector.enter();
+            // Registers `ALIVE` after seize's thread-local (made by the `enter` above, if this
+            // is the thread's first guard). During the thread's destructors it may fail; the
+            // thread then stays `UNSEEN` and tries again next time.
+            if ALIVE.try_with(|_| ()).is_ok() {
+                STANDING.set(LIVE);
             }
-            _ => Entered::Owned(collector.enter_owned()),
+            Entered::Local(guard)
+        } else {
+            Entered::Owned(collector.enter_owned())
         }
     }
 
