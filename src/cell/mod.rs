@@ -286,10 +286,14 @@ impl<T, P: Publish> GenericCowCell<T, P> {
         };
         let (replaced, result) = {
             let _writer = self.writer.lock();
-            let current = self.current.load();
-            let result = build(<CellOf<T, P>>::guard_value(&current), &mut draft);
-            // Let go of our own read before the swap, so the swap has no claim of ours to settle.
-            drop(current);
+            // The read ends before the swap, so the swap has no claim of ours to settle.
+            // SAFETY: `read_locked`'s one precondition: the writers' lock is held (`_writer`,
+            // alive until the end of this block, past the read).
+            #[allow(unsafe_code)]
+            let result = unsafe {
+                self.current
+                    .read_locked(|current| build(current, &mut draft))
+            };
             let replaced = draft
                 .next
                 .take()

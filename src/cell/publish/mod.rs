@@ -147,6 +147,21 @@ mod interface {
         /// The current version as an owned handle (one count increment).
         fn load_full(&self) -> Shared<T>;
 
+        /// Runs `read` on the current version for a writer, which holds the writers' lock.
+        ///
+        /// By default a short read ([`load`](SwapCell::load)). A strategy may read without a
+        /// guard or count: under the lock no `swap` runs, so the current version stays
+        /// published, and the cell's own count keeps it alive.
+        ///
+        /// # Safety
+        ///
+        /// The caller holds this cell's writers' lock for the whole call.
+        #[inline]
+        unsafe fn read_locked<R>(&self, read: impl FnOnce(&T) -> R) -> R {
+            let current = self.load();
+            read(Self::guard_value(&current))
+        }
+
         /// Publishes `new` and returns the version it replaced, with a count of its own for the
         /// caller to drop (after releasing the writers' lock). Called only by one writer at a time.
         fn swap(&self, new: Shared<T>) -> Shared<T>;

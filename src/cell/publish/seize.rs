@@ -13,6 +13,8 @@
 //! - A reader enters the collector, loads the pointer (`protect`) and either takes its own
 //!   count (`load`, `load_full`: a counted `Shared<T>`, so a `Snapshot` stays `Send` and
 //!   `Sync` and never holds a guard) or runs a short read under the guard (`read`).
+//! - A writer reads the version it edits without a guard or a count (`read_locked`): only a
+//!   swap, which runs under the writers' lock the writer holds, could retire it.
 //! - A writer (under the writers' lock) swaps in the new pointer, takes a count on the old
 //!   version for its caller, and retires the cell's count on it through a guard of its own
 //!   (`Guard::defer_retire`). seize runs the reclaimer only once every thread that was inside
@@ -136,23 +138,35 @@ enum Entered<'a> {
 
 impl Entered<'_> {
     /// A guard of `collector`, of the kind this thread can still make.
-    #[inline]
+    ///
+    /// Inlined whole on the usual path (a thread already registered), the rest out of line:
+    /// it is on every read.
+    #[inline(always)]
     fn enter(collector: &Collector) -> Entered<'_> {
         #[cfg(cowkit_strict_seize)]
         strict::entered();
-        match STANDING.get() {
-            LIVE => Entered::Local(collector.enter()),
-            UNSEEN => {
-                let guard = collector.enter();
-                // Registers `ALIVE` after seize's thread-local (made by the `enter` above, if
-                // this is the thread's first guard). During the thread's destructors it may
-                // fail; the thread then stays `UNSEEN` and tries again next time.
-                if ALIVE.try_with(|_| ()).is_ok() {
-                    STANDING.set(LIVE);
-                }
-                Entered::Local(guard)
+        if STANDING.get() == LIVE {
+            Entered::Local(collector.enter())
+        } else {
+            Entered::enter_unusual(collector)
+        }
+    }
+
+    /// [`enter`](Entered::enter) on a thread's first use of seize or during its destructors.
+    #[cold]
+    #[inline(never)]
+    fn enter_unusual(collector: &Collector) -> Entered<'_> {
+        if STANDING.get() == UNSEEN {
+            let guard = collector.enter();
+            // Registers `ALIVE` after seize's thread-local (made by the `enter` above, if this
+            // is the thread's first guard). During the thread's destructors it may fail; the
+            // thread then stays `UNSEEN` and tries again next time.
+            if ALIVE.try_with(|_| ()).is_ok() {
+                STANDING.set(LIVE);
             }
-            _ => Entered::Owned(collector.enter_owned()),
+            Entered::Local(guard)
+        } else {
+            Entered::Owned(collector.enter_owned())
         }
     }
 
@@ -369,6 +383,21 @@ impl<T> SwapCell<T> for SeizeCell<T> {
 
     fn load_full(&self) -> Shared<T> {
         self.load_counted()
+    }
+
+    /// Without a guard or a count: the writers' lock keeps the current version published.
+    #[inline]
+    unsafe fn read_locked<R>(&self, read: impl FnOnce(&T) -> R) -> R {
+        // Acquire: pairs with the `swap` (AcqRel) that published the version, so its value is
+        // visible; the writers' lock, released after that swap, orders it as well.
+        let version = self.current.load(Ordering::Acquire);
+        // SAFETY: the caller holds the writers' lock (the function's contract), so no `swap`
+        // (always under that lock) runs until `read` has returned: `version` stays the
+        // published pointer, from `Shared::into_raw`, whose count the cell holds and releases
+        // only after a swap retires it. It is not null: only `into_inner`, which consumes the
+        // cell, stores null. Nothing mutates a published version, and the borrow cannot
+        // outlive the call (`R` is chosen before its lifetime).
+        read(unsafe { &*version })
     }
 
     fn swap(&self, new: Shared<T>) -> Shared<T> {
