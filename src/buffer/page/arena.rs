@@ -8,21 +8,21 @@ use core::ptr::NonNull;
 
 use super::Page;
 use super::frames::{Book, POOLED};
-use crate::buffer::PAGE_SIZE;
+use crate::config::{ARENA_PAGES, PAGE_SIZE};
 use crate::shared::RefCount;
 
-/// Frames per arena: as many as fit, with their header, in 512 pages' worth of address space
-/// (510 with 4 KiB pages); one without the pool.
+/// Frames per arena: as many as fit, with their header, in [`ARENA_PAGES`] pages' worth of
+/// address space (510 of 512); one without the pool.
 pub(super) const FRAMES: usize = if POOLED {
-    (512 * PAGE_SIZE - 128) / (PAGE_SIZE + size_of::<RefCount>())
+    (ARENA_PAGES * PAGE_SIZE - 128) / (PAGE_SIZE + size_of::<RefCount>())
 } else {
     1
 };
 
-/// Bytes an arena takes: 512 pages (2 MiB, one huge page) pooled; one page and its header
-/// otherwise.
+/// Bytes an arena takes: [`ARENA_PAGES`] pages (2 MiB with 4 KiB pages, one huge page)
+/// pooled; one page and its header otherwise.
 pub(super) const ARENA_SIZE: usize = if POOLED {
-    512 * PAGE_SIZE
+    ARENA_PAGES * PAGE_SIZE
 } else {
     FRAMES * PAGE_SIZE + size_of::<Header>()
 };

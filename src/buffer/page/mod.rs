@@ -54,7 +54,7 @@ use core::ptr::NonNull;
 
 use self::arena::{ARENA_SIZE, FRAMES, count_ptr};
 use self::frames::{give_back, take};
-use super::PAGE_SIZE;
+use crate::config::PAGE_SIZE;
 use crate::shared::RefCount;
 
 mod arena;

@@ -4,10 +4,10 @@
 
 use core::ptr::NonNull;
 
-use crate::buffer::PAGE_SIZE;
 #[cfg(all(target_os = "linux", not(cowkit_portable_arenas)))]
 use crate::buffer::page::arena::{ARENA_ALIGN, ARENA_SIZE};
 use crate::buffer::page::arena::{FRAMES, Header};
+use crate::config::PAGE_SIZE;
 
 /// A new arena, aligned to its size, zeroed; returns its header. On Linux: an anonymous
 /// mapping, advised for transparent huge pages.

@@ -80,7 +80,7 @@ fn arena_base(arena: NonNull<Header>) -> NonNull<u8> {
     unsafe {
         arena
             .cast::<u8>()
-            .byte_sub(FRAMES * crate::buffer::PAGE_SIZE)
+            .byte_sub(FRAMES * crate::config::PAGE_SIZE)
     }
 }
 
