@@ -84,9 +84,8 @@ pub(super) fn frame_at(base: NonNull<u8>, index: usize) -> NonNull<Page> {
     unsafe { base.byte_add(index * PAGE_SIZE).cast() }
 }
 
-/// The layout of an arena allocated through the global allocator.
-// Used by the one-frame stand-in and the portable OS path; not by the pooled Linux build.
-#[allow(dead_code)]
+/// The layout of an arena: how the one-frame stand-in and the portable OS path allocate it,
+/// and what a failed mapping reports.
 pub(super) fn arena_layout() -> core::alloc::Layout {
     core::alloc::Layout::from_size_align(ARENA_SIZE, ARENA_ALIGN)
         .expect("cowkit: the arena layout is valid")

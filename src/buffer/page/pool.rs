@@ -413,3 +413,9 @@ pub(crate) fn len() -> usize {
         .unwrap_or(0);
     POOL.lock().free + cached
 }
+
+// The pool's failure edges, reached with OS calls failing on purpose (`os::faults`). Declared
+// here, not in src/tests/mod.rs, so that they are built exactly where the pool is.
+#[cfg(test)]
+#[path = "../../tests/page_pool_faults.rs"]
+mod tests;
