@@ -9,8 +9,9 @@
 
 use arbitrary::{Arbitrary, Result, Unstructured, size_hint};
 
+use crate::buffer::CowBuffer;
 use crate::buffer::sketch::{self, Stroke};
-use crate::buffer::{CowBuffer, PAGE_SIZE};
+use crate::config::PAGE_SIZE;
 use crate::shared::Shared;
 use crate::string::CowString;
 

@@ -6,6 +6,47 @@
 // and with `--cfg cowkit_unpooled`), so a tunable unused in one build is not an error here.
 #![allow(dead_code)]
 
+/// The size of one page in bytes: the unit of sharing and copying.
+///
+/// 4 KiB, the page size of the kernel's own copy-on-write on x86-64 and most ARM64 systems, so
+/// that costs and statistics compare one to one with `fork()`: a first write after a clone
+/// copies this many bytes, a hole saves this many. (cowkit's own test and fuzz builds with
+/// `--cfg cowkit_small_pages` use 64-byte pages, so that they reach deep tables with little
+/// data; no other cfg changes it, so a user's fuzz build has 4096 as production does.)
+#[cfg(not(cowkit_small_pages))]
+pub const PAGE_SIZE: usize = 4096;
+/// The size of one page in bytes (64 in this test build; 4096 in normal builds).
+#[cfg(cowkit_small_pages)]
+pub const PAGE_SIZE: usize = 64;
+
+/// log2 of the fan-out of `CowBuffer`'s page table: 16 children per node.
+///
+/// Copying a node on the first write after a clone takes a count on each of its children. A
+/// branch's children are nodes, each its own allocation, so each count is a likely cache miss
+/// (a leaf's children are pages, whose counts sit side by side in their arenas). A wide node
+/// makes that first write slow; a narrow one makes the table tall (more hops per access, more
+/// nodes). 16 keeps the first write after cloning 1 GiB short, reads at 5 hops for 1 GiB, and
+/// the table at ~10 bytes per page. Chosen by measurement: the fan-outs tried and their
+/// figures are in the README (`cargo bench --bench buffer`, "first write after a clone").
+#[cfg(not(cowkit_small_pages))]
+pub(crate) const PAGE_TABLE_FAN_SHIFT: u32 = 4;
+/// 4 children per node with `--cfg cowkit_small_pages`, so that tests reach tall tables with
+/// few pages.
+#[cfg(cowkit_small_pages)]
+pub(crate) const PAGE_TABLE_FAN_SHIFT: u32 = 2;
+
+/// The address space of one page arena, in pages: 512, so 2 MiB with 4 KiB pages, the size of
+/// a transparent huge page on x86-64 (and on ARM64 with 4 KiB base pages). The kernel then
+/// faults in and zeroes a whole arena at once instead of each page on its first touch, which is
+/// what lets a copy into fresh memory beat the kernel's own copy-on-write (the README's
+/// fresh-memory rows, with transparent huge pages on and off). An arena is aligned to its size,
+/// so this is a power of two; its frames are the pages that fit beside their header (510).
+/// Builds with `--cfg cowkit_small_pages` keep 512 (arenas of 32 KiB), so that an arena still
+/// holds hundreds of frames, as in production. Only the pooled build has multi-frame arenas.
+pub(crate) const ARENA_PAGES: usize = 512;
+
+const _: () = assert!(ARENA_PAGES.is_power_of_two());
+
 /// Versions a seize cell gives up before seize checks the other threads for them (seize's own
 /// default). Each writing thread keeps up to this many replaced versions alive until its batch
 /// is reclaimed: the write-scaling report's trade of memory for the walk over the threads.

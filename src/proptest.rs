@@ -14,8 +14,9 @@ use proptest::prelude::{BoxedStrategy, Strategy};
 use proptest::prop_oneof;
 use proptest::strategy::Map;
 
+use crate::buffer::CowBuffer;
 use crate::buffer::sketch::{self, Stroke};
-use crate::buffer::{CowBuffer, PAGE_SIZE};
+use crate::config::PAGE_SIZE;
 use crate::shared::Shared;
 use crate::string::CowString;
 

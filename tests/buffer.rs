@@ -94,7 +94,7 @@ fn conversions_and_traits() {
     // Equal bytes, different pages: holes against written zeros.
     let holes = CowBuffer::zeroed(3 * P);
     let mut zeros = CowBuffer::new();
-    zeros.write_at(0, &vec![0u8; 3 * P]);
+    zeros.write_at(0, &[0u8; 3 * P]);
     assert_eq!(holes, zeros);
     assert_eq!(hash(&holes), hash(&zeros));
     assert_eq!(holes.stats().holes, 3);

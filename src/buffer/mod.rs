@@ -21,34 +21,13 @@ mod table;
 pub use self::io::BufferCursor;
 use self::page::{PageRef, ZEROS};
 use self::table::{Leaf, Table};
+pub use crate::config::PAGE_SIZE;
+use crate::config::PAGE_TABLE_FAN_SHIFT;
 use crate::range::slice_range;
 
-/// The size of one page in bytes: the unit of sharing and copying.
-///
-/// 4 KiB, the page size of the kernel's own copy-on-write on x86-64 and most ARM64 systems, so
-/// that costs and statistics compare one to one with `fork()`: a first write after a clone
-/// copies this many bytes, a hole saves this many. (cowkit's own test and fuzz builds with
-/// `--cfg cowkit_small_pages` use 64-byte pages, so that they reach deep tables with little
-/// data; no other cfg changes it, so a user's fuzz build has 4096 as production does.)
-#[cfg(not(cowkit_small_pages))]
-pub const PAGE_SIZE: usize = 4096;
-/// The size of one page in bytes (64 in this test build; 4096 in normal builds).
-#[cfg(cowkit_small_pages)]
-pub const PAGE_SIZE: usize = 64;
-
-/// log2 of the page table's fan-out.
-///
-/// Chosen by measurement (`benches/buffer.rs`, figures in the README): copying a node on the
-/// first write after a clone increments the count of each of its `FAN` children. A branch's
-/// children are nodes, each its own allocation, so each count is a likely cache miss (a leaf's
-/// children are pages, whose counts sit side by side in their arenas). A wide node makes that
-/// first write slow (512 children measured ~16 µs); a narrow one makes the table tall (more
-/// hops per access, more nodes). 16 keeps the first write after cloning 1 GiB within a few
-/// microseconds, reads at 5 hops for 1 GiB, and the table at ~10 bytes per page.
-#[cfg(not(cowkit_small_pages))]
-const FAN_SHIFT: u32 = 4;
-#[cfg(cowkit_small_pages)]
-const FAN_SHIFT: u32 = 2;
+/// log2 of the page table's fan-out: `config::PAGE_TABLE_FAN_SHIFT`, with the reason for its
+/// value.
+const FAN_SHIFT: u32 = PAGE_TABLE_FAN_SHIFT;
 
 /// Children per page-table node.
 const FAN: usize = 1 << FAN_SHIFT;

@@ -8,21 +8,21 @@ use core::ptr::NonNull;
 
 use super::Page;
 use super::frames::{Book, POOLED};
-use crate::buffer::PAGE_SIZE;
+use crate::config::{ARENA_PAGES, PAGE_SIZE};
 use crate::shared::RefCount;
 
-/// Frames per arena: as many as fit, with their header, in 512 pages' worth of address space
-/// (510 with 4 KiB pages); one without the pool.
+/// Frames per arena: as many as fit, with their header, in [`ARENA_PAGES`] pages' worth of
+/// address space (510 of 512); one without the pool.
 pub(super) const FRAMES: usize = if POOLED {
-    (512 * PAGE_SIZE - 128) / (PAGE_SIZE + size_of::<RefCount>())
+    (ARENA_PAGES * PAGE_SIZE - 128) / (PAGE_SIZE + size_of::<RefCount>())
 } else {
     1
 };
 
-/// Bytes an arena takes: 512 pages (2 MiB, one huge page) pooled; one page and its header
-/// otherwise.
+/// Bytes an arena takes: [`ARENA_PAGES`] pages (2 MiB with 4 KiB pages, one huge page)
+/// pooled; one page and its header otherwise.
 pub(super) const ARENA_SIZE: usize = if POOLED {
-    512 * PAGE_SIZE
+    ARENA_PAGES * PAGE_SIZE
 } else {
     FRAMES * PAGE_SIZE + size_of::<Header>()
 };
@@ -84,9 +84,8 @@ pub(super) fn frame_at(base: NonNull<u8>, index: usize) -> NonNull<Page> {
     unsafe { base.byte_add(index * PAGE_SIZE).cast() }
 }
 
-/// The layout of an arena allocated through the global allocator.
-// Used by the one-frame stand-in and the portable OS path; not by the pooled Linux build.
-#[allow(dead_code)]
+/// The layout of an arena: how the one-frame stand-in and the portable OS path allocate it,
+/// and what a failed mapping reports.
 pub(super) fn arena_layout() -> core::alloc::Layout {
     core::alloc::Layout::from_size_align(ARENA_SIZE, ARENA_ALIGN)
         .expect("cowkit: the arena layout is valid")

@@ -3,13 +3,15 @@
 //!
 //! # Why arenas
 //!
-//! A page that is its own heap allocation costs the kernel's first-touch fault (~1.5–2 µs
-//! measured on this project's machines) the first time it is written: as much as the kernel's
-//! own copy-on-write fault after `fork()`, so a user-space copy into fresh memory would lose its
-//! advantage. Frames are carved instead from arenas of 2 MiB (with 4 KiB pages), mapped whole
-//! and, on Linux, advised for transparent huge pages (`madvise(MADV_HUGEPAGE)`): the kernel then
-//! faults in and zeroes 2 MiB at once, about 0.25 µs per 4 KiB page instead of ~1.7 µs (figures
-//! in the README). Without huge pages (THP off, another OS) an arena is still one mapping.
+//! A page that is its own heap allocation costs the kernel's first-touch fault the first time
+//! it is written: about as much as the kernel's own copy-on-write fault after `fork()`, so a
+//! user-space copy into fresh memory would lose its advantage. Frames are carved instead from
+//! arenas of 2 MiB (with 4 KiB pages; `config::ARENA_PAGES`), mapped whole and, on Linux,
+//! advised for transparent huge pages (`madvise(MADV_HUGEPAGE)`): the kernel then faults in and
+//! zeroes 2 MiB at once, for a fraction per 4 KiB page of what a 4 KiB fault costs. Without
+//! huge pages (THP off, another OS) an arena is still one mapping. The figures (copies into
+//! fresh memory with huge pages on and off, against the kernel's copy-on-write) are in the
+//! README, from the report of `cargo bench --bench buffer`.
 //!
 //! # Where the counts live
 //!
@@ -54,7 +56,7 @@ use core::ptr::NonNull;
 
 use self::arena::{ARENA_SIZE, FRAMES, count_ptr};
 use self::frames::{give_back, take};
-use super::PAGE_SIZE;
+use crate::config::PAGE_SIZE;
 use crate::shared::RefCount;
 
 mod arena;

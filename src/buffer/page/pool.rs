@@ -80,7 +80,7 @@ fn arena_base(arena: NonNull<Header>) -> NonNull<u8> {
     unsafe {
         arena
             .cast::<u8>()
-            .byte_sub(FRAMES * crate::buffer::PAGE_SIZE)
+            .byte_sub(FRAMES * crate::config::PAGE_SIZE)
     }
 }
 
@@ -413,3 +413,9 @@ pub(crate) fn len() -> usize {
         .unwrap_or(0);
     POOL.lock().free + cached
 }
+
+// The pool's failure edges, reached with OS calls failing on purpose (`os::faults`). Declared
+// here, not in src/tests/mod.rs, so that they are built exactly where the pool is.
+#[cfg(test)]
+#[path = "../../tests/page_pool_faults.rs"]
+mod tests;
