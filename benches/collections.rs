@@ -503,30 +503,23 @@ fn latency_report() {
     report("std RwLock read()[i]", times, finish(writer).unwrap_or(0));
 }
 
-/// Threads that each loaded a `CowList` and an `ArcSwap` once (so that each is known to
-/// whatever the list publishes through, and arc-swap registered a slot node for each) and now
-/// sleep until dropped.
+/// Threads that each loaded the measured lists once (so that each thread is known to whatever
+/// each list publishes through: arc-swap's slot node for the thread, which every arc-swap
+/// write in the process walks, and a thread slot in the seize list's own collector, which only
+/// that list's writes check) and now sleep until dropped.
 struct IdleReaders {
     release: Arc<std::sync::Barrier>,
     threads: Vec<thread::JoinHandle<()>>,
 }
 
 impl IdleReaders {
-    fn start(n: usize) -> IdleReaders {
+    fn start(n: usize, touch: &Arc<Measured>) -> IdleReaders {
         let release = Arc::new(std::sync::Barrier::new(n + 1));
         let loaded = Arc::new(std::sync::Barrier::new(n + 1));
-        let touch = Arc::new((
-            CowList::from(vec![0u64]),
-            HandMade::new(vec![0u64]),
-            SeizeList::from(vec![0u64]),
-        ));
         let threads = (0..n)
             .map(|_| {
-                let (release, loaded, touch) = (
-                    Arc::clone(&release),
-                    Arc::clone(&loaded),
-                    Arc::clone(&touch),
-                );
+                let (release, loaded, touch) =
+                    (Arc::clone(&release), Arc::clone(&loaded), Arc::clone(touch));
                 thread::Builder::new()
                     .stack_size(64 * 1024)
                     .spawn(move || {
@@ -554,6 +547,10 @@ impl Drop for IdleReaders {
     }
 }
 
+/// The lists whose writes the scaling report measures: the cowkit list, the hand-made
+/// `ArcSwap<Vec>` and the seize list.
+type Measured = (CowList<u64>, HandMade<Vec<u64>>, SeizeList<u64>);
+
 /// Mean time of `op` over `rounds` calls, after `rounds / 10` warm-up calls.
 fn mean_ns(rounds: u32, mut op: impl FnMut(u64)) -> f64 {
     for i in 0..rounds / 10 {
@@ -567,8 +564,8 @@ fn mean_ns(rounds: u32, mut op: impl FnMut(u64)) -> f64 {
 }
 
 /// The cost of one write as threads accumulate: a `CowList` of 1,000 `u64` gets one `push`
-/// and one `remove` while N other threads are alive, each having loaded a cowkit cell once and
-/// now asleep, beside a `Mutex<Arc<Vec>>` clone-and-swap (one copy per write) and the
+/// and one `remove` while N other threads are alive, each having loaded that very list once
+/// and now asleep, beside a `Mutex<Arc<Vec>>` clone-and-swap (one copy per write) and the
 /// hand-made `ArcSwap<Vec>`. Thread counts rise, so each row has exactly N idle readers'
 /// slot nodes (arc-swap keeps and reuses the nodes of threads that have ended).
 fn write_scaling_report() {
@@ -588,13 +585,18 @@ fn write_scaling_report() {
         "hand-made ArcSwap<Vec> ns"
     );
     for n in [0, 8, 64, 256, 1024] {
-        let idle = IdleReaders::start(n);
-        let list = CowList::from(items(1_000));
+        let lists: Arc<Measured> = Arc::new((
+            CowList::from(items(1_000)),
+            HandMade::new(items(1_000)),
+            SeizeList::from(items(1_000)),
+        ));
+        let idle = IdleReaders::start(n, &lists);
+        let list = &lists.0;
         let cow = mean_ns(rounds, |i| {
             list.push(i);
             black_box(list.remove(0));
         });
-        let list = SeizeList::from(items(1_000));
+        let list = &lists.2;
         let seize = mean_ns(rounds, |i| {
             list.push(i);
             black_box(list.remove(0));
@@ -610,7 +612,7 @@ fn write_scaling_report() {
             next.extend_from_slice(&guard[1..]);
             *guard = Arc::new(next);
         });
-        let hand = HandMade::new(items(1_000));
+        let hand = &lists.1;
         let swap = mean_ns(rounds, |i| {
             hand.update(|v| v.push(i));
             hand.update(|v| {

@@ -68,3 +68,8 @@ pub(crate) const PAGE_CACHE_FRAMES: usize = 32;
 /// thread alternating takes and frees at the boundary does not lock on every page.
 #[cfg(feature = "std")]
 pub(crate) const PAGE_CACHE_BATCH: usize = PAGE_CACHE_FRAMES / 2;
+
+/// The smallest heap block of a `CowString`, in bytes of text: a text that outgrows the 16
+/// inline bytes gets room for 32, so that the appends that usually follow (a word, a few
+/// chars) take no second allocation. Past it, a block grows to twice what it outgrew.
+pub(crate) const STRING_MIN_HEAP_CAPACITY: usize = 32;

@@ -7,10 +7,28 @@ use alloc::vec::Vec;
 use core::ptr::{self, NonNull};
 
 use super::repr::MAX_CAP;
+use crate::config::STRING_MIN_HEAP_CAPACITY;
 use crate::shared::RefCount;
 
-/// The smallest heap block: the first spill from inline gets room for a few more appends.
-pub(super) const MIN_HEAP_CAP: usize = 32;
+/// The smallest heap block (see the reason in `config`).
+const MIN_HEAP_CAP: usize = STRING_MIN_HEAP_CAPACITY;
+
+/// The one growth rule: the capacity of a block for a text that needs `needed` bytes and has
+/// outgrown `outgrown` (the capacity of the block it grows in place, or the length it is
+/// copied out at). `exact` asks for no spare room (an in-place edit of a shared text, or
+/// `reserve_exact`); else twice what was outgrown, at least [`MIN_HEAP_CAP`], so that a run
+/// of appends costs amortized O(1) per byte. Never past [`MAX_CAP`]; the caller checked that
+/// `needed` is not.
+pub(super) fn capacity_for(needed: usize, outgrown: usize, exact: bool) -> usize {
+    debug_assert!(needed <= MAX_CAP);
+    if exact {
+        needed
+    } else {
+        needed
+            .max(outgrown.saturating_mul(2))
+            .clamp(MIN_HEAP_CAP, MAX_CAP)
+    }
+}
 
 /// The start of a heap block; `capacity` bytes of text follow it in the same allocation.
 #[repr(C)]

@@ -8,7 +8,7 @@ use alloc::collections::TryReserveError;
 use core::mem::ManuallyDrop;
 use core::ptr::{self, NonNull};
 
-use super::block::{self, AllocFail, DATA_OFFSET, Header, MIN_HEAP_CAP, std_reserve_error};
+use super::block::{self, AllocFail, DATA_OFFSET, Header, std_reserve_error};
 
 /// The longest text kept inline, in the handle itself: all 16 bytes. A text of 16 bytes takes
 /// the last byte too: UTF-8 text never ends in a byte of 0xC0 or more, so such a byte can say
@@ -857,11 +857,7 @@ impl CowString {
             let capacity = self.header().capacity;
             if capacity < needed {
                 // Unique but too small: grow in place (realloc), doubling for amortized appends.
-                let capacity = if exact {
-                    needed
-                } else {
-                    needed.max(capacity.saturating_mul(2)).min(MAX_CAP)
-                };
+                let capacity = block::capacity_for(needed, capacity, exact);
                 // SAFETY: the block is live and unique (checked just above, through
                 // `&mut self`), and `capacity >= needed >= len`.
                 let block = unsafe { block::grow(self.block(), capacity) }?;
@@ -885,13 +881,7 @@ impl CowString {
             *self = private;
             return Ok(((self as *mut Self).cast::<u8>(), len));
         }
-        let capacity = if exact {
-            needed
-        } else {
-            needed
-                .max(len.saturating_mul(2))
-                .clamp(MIN_HEAP_CAP, MAX_CAP)
-        };
+        let capacity = block::capacity_for(needed, len, exact);
         let dst = block::data(block::new(capacity)?);
         // SAFETY: `src..src+len` is our text; `dst` has room for `capacity >= needed >= len`
         // bytes in a new allocation, so no overlap.
