@@ -242,7 +242,7 @@ macro_rules! impl_extend {
                 let lower = iter.size_hint().0;
                 // Only when something will be appended: `reserve` unshares the text.
                 if $reserve && lower > 0 {
-                    self.reserve(lower);
+                    self.reserve_for_appends(lower);
                 }
                 for $x in iter {
                     let $s = &mut *self;

@@ -340,6 +340,19 @@ pub struct CowString {
     last: LastByte,
 }
 
+/// A handle as two words, the pointer keeping its provenance: handles are made through it
+/// with two word stores (one field at a time, a later load of the second word would wait on
+/// four narrower stores) or from two registers.
+#[repr(C, align(8))]
+struct Words {
+    ptr: *const u8,
+    pad: [u8; 8 - size_of::<usize>()],
+    word: u64,
+}
+
+const _: () = assert!(
+    size_of::<Words>() == size_of::<CowString>() && align_of::<Words>() == align_of::<CowString>()
+);
 const _: () = assert!(size_of::<CowString>() == 16);
 const _: () = assert!(size_of::<Option<CowString>>() == 16);
 const _: () = assert!(size_of::<usize>() <= 8 && DATA_OFFSET % align_of::<Header>() == 0);
@@ -462,19 +475,26 @@ impl CowString {
             // SAFETY: the first `n` bytes are `text`, UTF-8; the rest are zero.
             unsafe { CowString::inline(bytes, n) }
         } else {
-            CowString::heap_copy(text)
+            let (ptr, word) = CowString::heap_copy(text);
+            // SAFETY: the parts of a heap handle on a new block of its own (one count), whose
+            // first `len` bytes are `text`, UTF-8.
+            unsafe { CowString::from_parts(ptr, word) }
         }
     }
 
-    /// [`from_text`](Self::from_text) for a text longer than 16 bytes.
+    /// [`from_text`](Self::from_text) for a text longer than 16 bytes, as the parts of the
+    /// handle (returned in registers).
     #[inline(never)]
-    fn heap_copy(text: &str) -> Self {
-        let s = CowString::with_block(text.len(), text.len());
-        // SAFETY: the new block has room for `text.len()` bytes at `s.ptr`, a fresh allocation
-        // that `text` cannot overlap; the handle already says that length, and the bytes are
-        // UTF-8 once copied (nothing reads them before).
-        unsafe { ptr::copy_nonoverlapping(text.as_ptr(), s.ptr.cast_mut(), text.len()) };
-        s
+    fn heap_copy(text: &str) -> (*const u8, u64) {
+        let len = text.len();
+        let dst = match block::new(len) {
+            Ok(ptr) => block::data(ptr),
+            Err(fail) => fail.raise(),
+        };
+        // SAFETY: the new block has room for `len` bytes at `dst`, a fresh allocation that
+        // `text` cannot overlap.
+        unsafe { ptr::copy_nonoverlapping(text.as_ptr(), dst, len) };
+        (dst, pointer_word(len, HEAP))
     }
 
     /// An inline handle on the first `len` bytes of `bytes` (little-endian: byte `i` of the
@@ -595,17 +615,84 @@ impl CowString {
         if self.append_in_place(n, &piece, &write) || n == 0 {
             return;
         }
-        // SAFETY: the handle's bits move into `moved_for_append` and its result is written
-        // back without dropping them: if it returns, it has released what the old handle
-        // owned (or kept it in the new one); if it panics, it has dropped nothing (the
-        // argument is `ManuallyDrop` and the text is unchanged on failure), so `self` still
-        // owns the handle.
-        unsafe {
-            let moved = CowString::moved_for_append(ManuallyDrop::new(ptr::read(self)), n);
-            ptr::write(self, moved);
-        }
+        self.move_for_append(n);
         let appended = self.append_in_place(n, &piece, &write);
         debug_assert!(appended, "a moved text has room for the append");
+    }
+
+    /// Makes room for `n` more bytes before a run of appends (`Extend`), the way
+    /// [`append`](Self::append) would for the first of them: nothing when the text is inline
+    /// or in a private block, with room.
+    #[inline(always)]
+    pub(super) fn reserve_for_appends(&mut self, n: usize) {
+        let word = self.word();
+        let tag = (word >> 56) as u8;
+        let room = if tag == HEAP {
+            let header = self.header();
+            if header.count.is_unique() {
+                header.capacity - (word & LEN_MASK) as usize
+            } else {
+                0
+            }
+        } else if (INLINE_LEN..HEAP).contains(&tag) {
+            INLINE_CAP - usize::from(tag - INLINE_LEN)
+        } else {
+            // A full inline text, or a static one.
+            0
+        };
+        if room < n {
+            self.move_for_append(n);
+        }
+    }
+
+    /// Moves the text to a private home with room for `n` more bytes (see
+    /// [`writable_slow`](Self::writable_slow)).
+    ///
+    /// The handle goes to the out-of-line part and comes back as two words, in registers (a
+    /// pointer and an integer: a pair the calling convention passes and returns in
+    /// registers), never through memory: the caller's handle can then live in registers
+    /// around the call, and no load waits on a store of it.
+    #[inline(always)]
+    fn move_for_append(&mut self, n: usize) {
+        let (ptr, word) = CowString::moved_for_append(self.ptr, self.word(), n);
+        // SAFETY: `moved_for_append` took over the handle's parts and gave back the parts of
+        // the handle that replaces it (having released what the old one owned, or kept it in
+        // the new one); on a panic it dropped nothing, so `self` still owns the old handle.
+        // The parts are those of a valid handle, read from one by `moved_for_append`.
+        unsafe { ptr::write(self, CowString::from_parts(ptr, word)) };
+    }
+
+    /// The out-of-line part of [`move_for_append`](Self::move_for_append): the handle made of
+    /// `ptr` and `word`, moved to a private home with room for `n` more bytes, as parts. On
+    /// failure it panics having dropped nothing (the text is left as it was).
+    #[cold]
+    #[inline(never)]
+    fn moved_for_append(ptr: *const u8, word: u64, n: usize) -> (*const u8, u64) {
+        // SAFETY: the parts of a valid handle (`move_for_append` passes its own), whose
+        // ownership moves here; `ManuallyDrop` keeps a panic from dropping it (the caller
+        // still owns it then).
+        let mut this = ManuallyDrop::new(unsafe { CowString::from_parts(ptr, word) });
+        this.writable_slow(n);
+        (this.ptr, this.word())
+    }
+
+    /// A handle from its two words: the first as a pointer (keeping a heap or static
+    /// pointer's provenance), the second as a little-endian integer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` and `word` are the parts of a valid handle (its `ptr` field and
+    /// [`word`](Self::word)), which the result then owns.
+    #[inline(always)]
+    unsafe fn from_parts(ptr: *const u8, word: u64) -> CowString {
+        let words = Words {
+            ptr,
+            pad: [0; 8 - size_of::<usize>()],
+            word: word.to_le(),
+        };
+        // SAFETY: `Words` has the handle's layout (checked beside it); the parts are a valid
+        // handle's (the caller's contract).
+        unsafe { core::mem::transmute::<Words, CowString>(words) }
     }
 
     /// [`append`](Self::append) without moving the text: a private heap block with room takes
@@ -637,16 +724,6 @@ impl CowString {
         }
     }
 
-    /// The text of `this` made private with room for `n` more bytes (see
-    /// [`writable_slow`](Self::writable_slow)), by value. On failure it panics with `this`
-    /// unchanged and not dropped.
-    #[cold]
-    #[inline(never)]
-    fn moved_for_append(mut this: ManuallyDrop<CowString>, n: usize) -> CowString {
-        this.writable_slow(n);
-        ManuallyDrop::into_inner(this)
-    }
-
     /// Stores the second word (bytes 8..16) whole.
     ///
     /// The caller makes it a valid one: for a pointer handle, its length and tag; the tag
@@ -662,24 +739,14 @@ impl CowString {
     /// A pointer handle (heap or static) on `len` bytes at `text`.
     #[inline]
     pub(super) const fn pointer(text: *const u8, len: usize, tag: u8) -> Self {
-        /// A pointer handle as two words (the pointer keeps its provenance), so that it is
-        /// made by two word stores: one field at a time, a later load of the second word
-        /// would wait on four narrower stores.
-        #[repr(C, align(8))]
-        struct Words {
-            ptr: *const u8,
-            pad: [u8; 8 - size_of::<usize>()],
-            word: u64,
-        }
-        const _: () = assert!(size_of::<Words>() == size_of::<CowString>());
         let words = Words {
             ptr: text,
             pad: [0; 8 - size_of::<usize>()],
             word: pointer_word(len, tag).to_le(),
         };
-        // SAFETY: same size and alignment, and the same layout: the pointer in the first
-        // (`repr(C)`) field, then bytes 8..16 holding `len | tag << 56` little-endian, whose
-        // top byte, the handle's last, is `tag` (HEAP or STATIC), a valid `LastByte`.
+        // SAFETY: `Words` has the handle's layout: the pointer in the first field, then bytes
+        // 8..16 holding `len | tag << 56` little-endian, whose top byte, the handle's last, is
+        // `tag` (HEAP or STATIC), a valid `LastByte`.
         unsafe { core::mem::transmute::<Words, CowString>(words) }
     }
 
