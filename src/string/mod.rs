@@ -381,7 +381,7 @@ impl CowString {
     /// assert!(s.is_empty());
     /// ```
     pub fn clear(&mut self) {
-        if !self.is_inline() && !self.is_unique() {
+        if !self.is_unique() {
             *self = CowString::new();
         } else {
             self.set_len(0);

@@ -1,12 +1,17 @@
 //! The representation: the 16-byte handle and every test of its tag (inline, heap, static),
-//! the last-byte niche, the short copies, and the two ways to get a writable text
-//! ([`CowString::writable`] for in-place edits and appends, [`CowString::make_room`] when the
-//! text must move). The `String`-shaped API above it (`super`) calls these and never looks at
-//! the tag itself. The hot paths are tuned here, by hand.
+//! the last-byte niche, and the ways to get a writable text ([`CowString::writable`] for
+//! in-place edits, [`CowString::make_room`] when the text must move, the append path in
+//! [`append`]). The `String`-shaped API above it (`super`) calls these and never looks at the
+//! tag itself. The hot paths are tuned here, by hand: [`append`] for appends, [`bytes`] for the
+//! short copies and encodings in registers.
+
+mod append;
+mod bytes;
 
 use alloc::collections::TryReserveError;
-use core::mem::ManuallyDrop;
 use core::ptr::{self, NonNull};
+
+use self::bytes::{load_short, with_inline_tag};
 
 use super::block::{self, AllocFail, DATA_OFFSET, Header, std_reserve_error};
 
@@ -36,147 +41,6 @@ pub(super) const MAX_CAP: usize = {
 pub(super) const fn pointer_word(len: usize, tag: u8) -> u64 {
     debug_assert!(len <= MAX_CAP && tag >= HEAP);
     len as u64 | (tag as u64) << 56
-}
-
-/// Copies `n` bytes from `src` to `dst`, as `ptr::copy_nonoverlapping`, but copies of up to 16
-/// bytes (a pushed `char`, a short word) without a call: two possibly overlapping loads and
-/// stores of the widest size that fits, as small-copy routines do.
-///
-/// # Safety
-///
-/// As `ptr::copy_nonoverlapping(src, dst, n)`.
-#[inline(always)]
-pub(super) unsafe fn copy_short(src: *const u8, dst: *mut u8, n: usize) {
-    // SAFETY: the caller's contract, passed on; each arm's `n` is within `copy_halves`'s
-    // bounds for its word.
-    unsafe {
-        match n {
-            0 => {}
-            1 => *dst = *src,
-            2..=3 => copy_halves::<u16>(src, dst, n),
-            4..=7 => copy_halves::<u32>(src, dst, n),
-            8..=16 => copy_halves::<u64>(src, dst, n),
-            _ => ptr::copy_nonoverlapping(src, dst, n),
-        }
-    }
-}
-
-/// Copies `n` bytes, `size_of::<W>() <= n <= 2 * size_of::<W>()`, as two words `W`: the first
-/// `size_of::<W>()` bytes and the last, which overlap when `n` is less than twice the size.
-///
-/// # Safety
-///
-/// As `ptr::copy_nonoverlapping(src, dst, n)`, with `n` in the range above.
-#[inline(always)]
-pub(super) unsafe fn copy_halves<W: Copy>(src: *const u8, dst: *mut u8, n: usize) {
-    let w = size_of::<W>();
-    debug_assert!(w <= n && n <= 2 * w);
-    // SAFETY: both words lie within `src..src + n` and `dst..dst + n` (`w <= n`), which are
-    // valid and do not overlap (the caller's contract); the accesses are unaligned. Both loads
-    // happen before the stores, so the overlapping middle is written twice with equal bytes.
-    unsafe {
-        let (first, last) = (
-            src.cast::<W>().read_unaligned(),
-            src.add(n - w).cast::<W>().read_unaligned(),
-        );
-        dst.cast::<W>().write_unaligned(first);
-        dst.add(n - w).cast::<W>().write_unaligned(last);
-    }
-}
-
-/// `bytes` (an inline text of `len` bytes, little-endian) with the tag of its length in the
-/// last byte when `len < 16` (bytes `len..15` must be zero); unchanged at 16, where the last
-/// byte is text.
-#[inline(always)]
-fn with_inline_tag(bytes: u128, len: usize) -> u128 {
-    if len < INLINE_CAP {
-        bytes & !(0xFF << 120) | u128::from(INLINE_LEN + len as u8) << 120
-    } else {
-        bytes
-    }
-}
-
-/// Reads `n <= 16` bytes at `src` into an integer, little-endian (byte `i` in bits
-/// `8i..8i + 8`), zero above `n`: two possibly overlapping loads of the widest word that fits,
-/// never a byte past `src + n`.
-///
-/// # Safety
-///
-/// `n <= 16`, and `src` is valid for reads of `n` bytes.
-#[inline(always)]
-pub(super) unsafe fn load_short(src: *const u8, n: usize) -> u128 {
-    debug_assert!(n <= INLINE_CAP);
-    // SAFETY: each pair of loads lies within `src..src + n` (`w <= n` for a word of `w` bytes);
-    // the loads are unaligned. Where the two overlap, both carry the same bytes, so OR-ing the
-    // second, shifted to its place, over the first changes nothing there.
-    unsafe {
-        match n {
-            0 => 0,
-            1 => u128::from(*src),
-            2..=3 => {
-                let first = u16::from_le(src.cast::<u16>().read_unaligned());
-                let last = u16::from_le(src.add(n - 2).cast::<u16>().read_unaligned());
-                u128::from(u32::from(first) | u32::from(last) << (8 * (n - 2)))
-            }
-            4..=7 => {
-                let first = u32::from_le(src.cast::<u32>().read_unaligned());
-                let last = u32::from_le(src.add(n - 4).cast::<u32>().read_unaligned());
-                u128::from(u64::from(first) | u64::from(last) << (8 * (n - 4)))
-            }
-            _ => {
-                let first = u64::from_le(src.cast::<u64>().read_unaligned());
-                let last = u64::from_le(src.add(n - 8).cast::<u64>().read_unaligned());
-                u128::from(first) | u128::from(last) << (8 * (n - 8))
-            }
-        }
-    }
-}
-
-/// The UTF-8 encoding of `ch` as an integer, little-endian (the first byte lowest), and its
-/// length: computed in registers, as `char::encode_utf8` would write it.
-#[inline(always)]
-fn utf8_word(ch: char) -> (u32, usize) {
-    let c = u32::from(ch);
-    if c < 0x80 {
-        (c, 1)
-    } else if c < 0x800 {
-        (0xC0 | c >> 6 | (0x80 | c & 0x3F) << 8, 2)
-    } else if c < 0x1_0000 {
-        (
-            0xE0 | c >> 12 | (0x80 | c >> 6 & 0x3F) << 8 | (0x80 | c & 0x3F) << 16,
-            3,
-        )
-    } else {
-        (
-            0xF0 | c >> 18
-                | (0x80 | c >> 12 & 0x3F) << 8
-                | (0x80 | c >> 6 & 0x3F) << 16
-                | (0x80 | c & 0x3F) << 24,
-            4,
-        )
-    }
-}
-
-/// Stores the `n` bytes of `utf8` (from [`utf8_word`]) at `dst`, with no more stores than
-/// needed and none past `dst + n`.
-///
-/// # Safety
-///
-/// `dst` is valid for writes of `n` bytes, `1 <= n <= 4`.
-#[inline(always)]
-unsafe fn store_utf8(dst: *mut u8, utf8: u32, n: usize) {
-    // SAFETY: every store lies within `dst..dst + n` (the caller's contract); unaligned.
-    unsafe {
-        match n {
-            1 => *dst = utf8 as u8,
-            2 => dst.cast::<u16>().write_unaligned((utf8 as u16).to_le()),
-            3 => {
-                dst.cast::<u16>().write_unaligned((utf8 as u16).to_le());
-                *dst.add(2) = (utf8 >> 16) as u8;
-            }
-            _ => dst.cast::<u32>().write_unaligned(utf8.to_le()),
-        }
-    }
 }
 
 /// Bits 0..56 of the second word: a pointer handle's length.
@@ -265,7 +129,7 @@ enum LastByte {
 ///
 /// # Mutation through `[]`, and the hole that sank C++'s COW strings
 ///
-/// `&mut s[range]` ([`IndexMut`]) unshares the text first, then hands out `&mut str` into the
+/// `&mut s[range]` ([`IndexMut`](core::ops::IndexMut)) unshares the text first, then hands out `&mut str` into the
 /// now-private buffer:
 ///
 /// ```
@@ -519,211 +383,6 @@ impl CowString {
         }
     }
 
-    /// An inline handle's 16 bytes as one little-endian integer, read as two whole words.
-    #[inline(always)]
-    fn inline_bytes(&self) -> u128 {
-        // SAFETY: the 16-byte, 8-aligned handle, initialized: two aligned word loads. (A
-        // heap handle's pointer read as an integer is only compared, never used as one.)
-        let [lo, hi] = unsafe { (self as *const Self).cast::<[u64; 2]>().read() };
-        u128::from(u64::from_le(lo)) | u128::from(u64::from_le(hi)) << 64
-    }
-
-    /// Appends the `n >= 1` bytes of `piece` (little-endian, zero above `n`, UTF-8) in
-    /// registers when the text is inline and has room for them; `false` (and nothing done)
-    /// otherwise.
-    ///
-    /// Word by word, with shifts of 64 bits at most (a 128-bit shift by a variable amount is a
-    /// chain of double-width shifts and conditional moves, slow on some CPUs), and without
-    /// masking the old text: the bytes after an inline text are zero (a field invariant), so
-    /// the new bytes are OR-ed in.
-    #[inline(always)]
-    fn push_inline(&mut self, piece: u128, n: usize) -> bool {
-        debug_assert!(n >= 1);
-        // SAFETY: the 16-byte, 8-aligned handle, initialized: two aligned word loads.
-        let [lo, hi] = unsafe { (self as *const Self).cast::<[u64; 2]>().read() };
-        let (lo, hi) = (u64::from_le(lo), u64::from_le(hi));
-        // The tag of an inline text of 0..=15 bytes; a full 16-byte text has no room anyway.
-        let tag = (hi >> 56) as u8;
-        if !(INLINE_LEN..HEAP).contains(&tag) {
-            return false;
-        }
-        let len = usize::from(tag - INLINE_LEN);
-        let new_len = len + n;
-        if new_len > INLINE_CAP {
-            return false;
-        }
-        let (piece_lo, piece_hi) = (piece as u64, (piece >> 64) as u64);
-        let (mut lo, mut hi) = (lo, hi & LEN_MASK);
-        if len >= 8 {
-            // All of `piece` lands in the second word (`n <= 16 - len <= 8`).
-            hi |= piece_lo << (8 * (len - 8));
-        } else {
-            let shift = 8 * len as u32;
-            lo |= piece_lo << shift;
-            // The bytes of `piece_lo` pushed out of the first word, then `piece_hi`'s.
-            // `>> 1 >> (63 - shift)` is `>> (64 - shift)`, and 0 when `shift` is 0.
-            hi |= piece_hi << shift | (piece_lo >> 1) >> (63 - shift);
-        }
-        if new_len < INLINE_CAP {
-            hi |= u64::from(INLINE_LEN + new_len as u8) << 56;
-        }
-        // SAFETY: the handle is inline (tag checked): 16 bytes of its own, aligned. The new
-        // bytes are the old text, then `piece`'s UTF-8, then zeros, and a valid last byte:
-        // the tag of `new_len < 16`, or the last byte of a 16-byte UTF-8 text.
-        unsafe {
-            (self as *mut Self)
-                .cast::<[u64; 2]>()
-                .write([lo.to_le(), hi.to_le()])
-        };
-        true
-    }
-
-    /// Appends a `char`: its UTF-8 bytes computed in registers and stored straight into the
-    /// text (no encoding into a buffer, no copy call).
-    #[inline]
-    pub(super) fn push_char(&mut self, ch: char) {
-        let (utf8, n) = utf8_word(ch);
-        self.append(
-            n,
-            || u128::from(utf8),
-            // SAFETY: `append` calls this with room for `room >= n` bytes at `dst`. A
-            // multi-byte char with room for four takes one 4-byte store whatever `n`: the
-            // bytes past `n` are spare capacity, not text.
-            |dst, room| unsafe {
-                if n == 1 {
-                    *dst = utf8 as u8;
-                } else if room >= 4 {
-                    dst.cast::<u32>().write_unaligned(utf8.to_le());
-                } else {
-                    store_utf8(dst, utf8, n);
-                }
-            },
-        );
-    }
-
-    /// Appends `n` bytes of UTF-8 text, given twice: `piece` returns them as an integer
-    /// (little-endian, zero above `n`; only called when `n <= 16`), `write` stores them at a
-    /// pointer with room for `n` bytes. The one append path: in place when the text has room
-    /// ([`append_in_place`](Self::append_in_place)), else after moving it
-    /// ([`moved_for_append`](Self::moved_for_append)).
-    ///
-    /// The handle is only read and written whole or by word here, and the slow path takes and
-    /// gives it back by value, so that in a loop of appends the compiler can keep it in
-    /// registers instead of storing and reloading it on every call.
-    #[inline(always)]
-    fn append(&mut self, n: usize, piece: impl Fn() -> u128, write: impl Fn(*mut u8, usize)) {
-        if self.append_in_place(n, &piece, &write) || n == 0 {
-            return;
-        }
-        self.move_for_append(n);
-        let appended = self.append_in_place(n, &piece, &write);
-        debug_assert!(appended, "a moved text has room for the append");
-    }
-
-    /// Makes room for `n` more bytes before a run of appends (`Extend`), the way
-    /// [`append`](Self::append) would for the first of them: nothing when the text is inline
-    /// or in a private block, with room.
-    #[inline(always)]
-    pub(super) fn reserve_for_appends(&mut self, n: usize) {
-        let word = self.word();
-        let tag = (word >> 56) as u8;
-        let room = if tag == HEAP {
-            let header = self.header();
-            if header.count.is_unique() {
-                header.capacity - (word & LEN_MASK) as usize
-            } else {
-                0
-            }
-        } else if (INLINE_LEN..HEAP).contains(&tag) {
-            INLINE_CAP - usize::from(tag - INLINE_LEN)
-        } else {
-            // A full inline text, or a static one.
-            0
-        };
-        if room < n {
-            self.move_for_append(n);
-        }
-    }
-
-    /// Moves the text to a private home with room for `n` more bytes (see
-    /// [`writable_slow`](Self::writable_slow)).
-    ///
-    /// The handle goes to the out-of-line part and comes back as two words, in registers (a
-    /// pointer and an integer: a pair the calling convention passes and returns in
-    /// registers), never through memory: the caller's handle can then live in registers
-    /// around the call, and no load waits on a store of it.
-    #[inline(always)]
-    fn move_for_append(&mut self, n: usize) {
-        let (ptr, word) = CowString::moved_for_append(self.ptr, self.word(), n);
-        // SAFETY: `moved_for_append` took over the handle's parts and gave back the parts of
-        // the handle that replaces it (having released what the old one owned, or kept it in
-        // the new one); on a panic it dropped nothing, so `self` still owns the old handle.
-        // The parts are those of a valid handle, read from one by `moved_for_append`.
-        unsafe { ptr::write(self, CowString::from_parts(ptr, word)) };
-    }
-
-    /// The out-of-line part of [`move_for_append`](Self::move_for_append): the handle made of
-    /// `ptr` and `word`, moved to a private home with room for `n` more bytes, as parts. On
-    /// failure it panics having dropped nothing (the text is left as it was).
-    #[cold]
-    #[inline(never)]
-    fn moved_for_append(ptr: *const u8, word: u64, n: usize) -> (*const u8, u64) {
-        // SAFETY: the parts of a valid handle (`move_for_append` passes its own), whose
-        // ownership moves here; `ManuallyDrop` keeps a panic from dropping it (the caller
-        // still owns it then).
-        let mut this = ManuallyDrop::new(unsafe { CowString::from_parts(ptr, word) });
-        this.writable_slow(n);
-        (this.ptr, this.word())
-    }
-
-    /// A handle from its two words: the first as a pointer (keeping a heap or static
-    /// pointer's provenance), the second as a little-endian integer.
-    ///
-    /// # Safety
-    ///
-    /// `ptr` and `word` are the parts of a valid handle (its `ptr` field and
-    /// [`word`](Self::word)), which the result then owns.
-    #[inline(always)]
-    unsafe fn from_parts(ptr: *const u8, word: u64) -> CowString {
-        let words = Words {
-            ptr,
-            pad: [0; 8 - size_of::<usize>()],
-            word: word.to_le(),
-        };
-        // SAFETY: `Words` has the handle's layout (checked beside it); the parts are a valid
-        // handle's (the caller's contract).
-        unsafe { core::mem::transmute::<Words, CowString>(words) }
-    }
-
-    /// [`append`](Self::append) without moving the text: a private heap block with room takes
-    /// the bytes in place and the new length in one store; an inline text with room takes them
-    /// in registers ([`push_inline`](Self::push_inline)). `false`, and nothing done, otherwise.
-    #[inline(always)]
-    fn append_in_place(
-        &mut self,
-        n: usize,
-        piece: &impl Fn() -> u128,
-        write: &impl Fn(*mut u8, usize),
-    ) -> bool {
-        let word = self.word();
-        if (word >> 56) as u8 == HEAP {
-            let len = (word & LEN_MASK) as usize;
-            let header = self.header();
-            let room = header.capacity - len;
-            if header.count.is_unique() && room >= n {
-                // SAFETY: `len <= capacity`: the text's end is within its block.
-                write(unsafe { self.ptr.add(len).cast_mut() }, room);
-                // The same tag, the length `len + n <= capacity <= MAX_CAP`: no carry into
-                // the tag byte.
-                self.set_word(word + n as u64);
-                return true;
-            }
-            false
-        } else {
-            n != 0 && n <= INLINE_CAP && self.push_inline(piece(), n)
-        }
-    }
-
     /// Stores the second word (bytes 8..16) whole.
     ///
     /// The caller makes it a valid one: for a pointer handle, its length and tag; the tag
@@ -747,6 +406,34 @@ impl CowString {
         // SAFETY: `Words` has the handle's layout: the pointer in the first field, then bytes
         // 8..16 holding `len | tag << 56` little-endian, whose top byte, the handle's last, is
         // `tag` (HEAP or STATIC), a valid `LastByte`.
+        unsafe { core::mem::transmute::<Words, CowString>(words) }
+    }
+
+    /// An inline handle's 16 bytes as one little-endian integer, read as two whole words.
+    #[inline(always)]
+    fn inline_bytes(&self) -> u128 {
+        // SAFETY: the 16-byte, 8-aligned handle, initialized: two aligned word loads. (A
+        // heap handle's pointer read as an integer is only compared, never used as one.)
+        let [lo, hi] = unsafe { (self as *const Self).cast::<[u64; 2]>().read() };
+        u128::from(u64::from_le(lo)) | u128::from(u64::from_le(hi)) << 64
+    }
+
+    /// A handle from its two words: the first as a pointer (keeping a heap or static
+    /// pointer's provenance), the second as a little-endian integer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` and `word` are the parts of a valid handle (its `ptr` field and
+    /// [`word`](Self::word)), which the result then owns.
+    #[inline(always)]
+    unsafe fn from_parts(ptr: *const u8, word: u64) -> CowString {
+        let words = Words {
+            ptr,
+            pad: [0; 8 - size_of::<usize>()],
+            word: word.to_le(),
+        };
+        // SAFETY: `Words` has the handle's layout (checked beside it); the parts are a valid
+        // handle's (the caller's contract).
         unsafe { core::mem::transmute::<Words, CowString>(words) }
     }
 
@@ -978,22 +665,6 @@ impl CowString {
                 }
             }
         }
-    }
-
-    /// Appends `bytes`, which the caller guarantees are UTF-8 (a whole `str` or `char`).
-    #[inline]
-    pub(super) fn push_bytes(&mut self, bytes: &[u8]) {
-        let n = bytes.len();
-        self.append(
-            n,
-            // SAFETY: `append` asks for the integer only when `n <= 16`; `bytes` is valid
-            // for `n` bytes.
-            || unsafe { load_short(bytes.as_ptr(), n) },
-            // SAFETY: `append` calls this with room for `n` bytes at `dst`.
-            // `bytes` cannot overlap them: it borrows something other than `self`, and if it
-            // is another handle's text in a block we shared, the text moved out of it.
-            |dst, _| unsafe { copy_short(bytes.as_ptr(), dst, n) },
-        );
     }
 
     /// Inserts `bytes` (UTF-8) at `idx`, a char boundary the caller checked.
