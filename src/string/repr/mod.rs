@@ -839,12 +839,14 @@ impl Clone for CowString {
     /// when the text is on the heap.
     #[inline]
     fn clone(&self) -> Self {
-        if self.is_heap() {
+        let word = self.word();
+        if (word >> 56) as u8 == HEAP {
             self.header().count.increment();
         }
-        // SAFETY: a bitwise copy of the 16 bytes (two word moves): an inline text is plain
-        // bytes, and a heap handle's count was just incremented for the copy to own.
-        unsafe { ptr::read(self) }
+        // SAFETY: a bitwise copy of the handle, as its two words (two word stores, so that
+        // reads of the copy by word or by field are served from them): an inline text is
+        // plain bytes, and a heap handle's count was just incremented for the copy to own.
+        unsafe { CowString::from_parts(self.ptr, word) }
     }
 }
 
