@@ -32,21 +32,13 @@ pub use self::io::BufferCursor;
 pub use self::read::Bytes;
 use self::table::Table;
 pub use crate::config::PAGE_SIZE;
-use crate::config::PAGE_TABLE_FAN_SHIFT;
 use crate::range::slice_range;
-
-/// log2 of the page table's fan-out: `config::PAGE_TABLE_FAN_SHIFT`, with the reason for its
-/// value.
-const FAN_SHIFT: u32 = PAGE_TABLE_FAN_SHIFT;
-
-/// Children per page-table node.
-const FAN: usize = 1 << FAN_SHIFT;
 
 /// The longest buffer: `isize::MAX` bytes, as for `Vec<u8>` (a buffer of holes that long takes
 /// no memory, but `to_vec` and slices could not hold it).
 const MAX_LEN: usize = isize::MAX as usize;
 
-const _: () = assert!(PAGE_SIZE.is_power_of_two() && FAN >= 2);
+const _: () = assert!(PAGE_SIZE.is_power_of_two());
 
 /// A byte buffer in copy-on-write pages: clone is O(1) at any size, and a write copies only the
 /// pages it touches, the way the kernel shares memory between a process and its `fork()`.
@@ -720,8 +712,7 @@ impl CowBuffer {
     pub fn page_mut(&mut self, index: usize) -> Option<&mut [u8]> {
         let start = self.page_start(index)?;
         let n = PAGE_SIZE.min(self.len - start);
-        let leaf = self.table.leaf_mut(index / FAN);
-        Some(&mut page::writable(&mut leaf[index % FAN], false)[..n])
+        Some(&mut page::writable(self.table.slot_mut(index), false)[..n])
     }
 
     /// Copies the bytes of `src` to `dest` within the buffer (the two may overlap), as
@@ -812,7 +803,7 @@ impl CowBuffer {
                 moved,
                 &mut |page_no, page, _| {
                     let index = page_no - shift;
-                    tail.table.leaf_mut(index / FAN)[index % FAN] = page.cloned();
+                    *tail.table.slot_mut(index) = page.cloned();
                     ControlFlow::Continue(())
                 },
             );

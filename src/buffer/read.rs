@@ -9,19 +9,17 @@ use core::iter::FusedIterator;
 use core::ops::Range;
 
 use super::page::{self, ZEROS};
-use super::table::{Leaf, Table};
-use super::{CowBuffer, FAN, PAGE_SIZE, pages_for};
+use super::table::Reader;
+use super::{CowBuffer, PAGE_SIZE, pages_for};
 
 impl CowBuffer {
     /// The bytes of `range` (within the length) page by page, holes as zeros.
     pub(super) fn chunks(&self, range: Range<usize>) -> Chunks<'_> {
         debug_assert!(range.start <= range.end && range.end <= self.len);
         Chunks {
-            table: &self.table,
+            reader: self.table.reader(),
             pos: range.start,
             end: range.end,
-            leaf_no: usize::MAX,
-            leaf: None,
             runs: false,
         }
     }
@@ -48,7 +46,7 @@ impl CowBuffer {
 
     /// The page at index `page_no`, or `None` for a hole.
     pub(super) fn held_page(&self, page_no: usize) -> Option<&page::Page> {
-        self.table.leaf(page_no / FAN)?[page_no % FAN].as_deref()
+        self.table.page(page_no).map(|page| &**page)
     }
 }
 
@@ -57,16 +55,12 @@ impl CowBuffer {
 /// slices and `Hash`.
 #[derive(Clone)]
 pub(super) struct Chunks<'a> {
-    /// The table read.
-    table: &'a Table,
+    /// The table read, one walk per leaf.
+    reader: Reader<'a>,
     /// The next byte to hand out.
     pos: usize,
     /// The end of the range.
     end: usize,
-    /// The leaf `leaf` belongs to (`usize::MAX` before the first).
-    leaf_no: usize,
-    /// The slots of leaf `leaf_no`, or `None` when they are all holes.
-    leaf: Option<&'a Leaf>,
     /// Whether a piece may span pages that lie one after another in memory (else one page).
     runs: bool,
 }
@@ -80,20 +74,10 @@ impl<'a> Iterator for Chunks<'a> {
             return None;
         }
         let page_no = self.pos / PAGE_SIZE;
-        if page_no / FAN != self.leaf_no {
-            self.leaf_no = page_no / FAN;
-            self.leaf = self.table.leaf(self.leaf_no);
-        }
-        let slot = page_no % FAN;
-        let bytes = match self.leaf.filter(|leaf| leaf[slot].is_some()) {
-            Some(leaf) => {
-                let max = if self.runs {
-                    (FAN - slot).min(pages_for(self.end) - page_no)
-                } else {
-                    1
-                };
-                page::run(&leaf[slot..], max)
-            }
+        // The slots from this page to the end of the range or of its leaf, `slots[0]` this one.
+        let slots = self.reader.slots(page_no..pages_for(self.end));
+        let bytes = match slots.filter(|slots| slots[0].is_some()) {
+            Some(slots) => page::run(slots, if self.runs { slots.len() } else { 1 }),
             None => &ZEROS[..],
         };
         let at = self.pos % PAGE_SIZE;

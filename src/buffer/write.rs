@@ -7,7 +7,7 @@
 use core::ops::Range;
 
 use super::page::{self, PageRef};
-use super::{CowBuffer, FAN, MAX_LEN, PAGE_SIZE, pages_for};
+use super::{CowBuffer, MAX_LEN, PAGE_SIZE, pages_for};
 
 impl CowBuffer {
     /// Grows the length to `new_len` (`> len`, `<= MAX_LEN`): holes, and table levels on top
@@ -40,30 +40,27 @@ impl CowBuffer {
         debug_assert!(range.end <= self.len);
         let mut pos = range.start;
         while pos < range.end {
-            let leaf_no = pos / PAGE_SIZE / FAN;
-            let leaf = self.table.leaf_mut(leaf_no);
-            // The slots of this leaf that the range covers, without walking again.
-            let first = pos / PAGE_SIZE % FAN;
-            let last = ((range.end - 1) / PAGE_SIZE).min(leaf_no * FAN + FAN - 1) % FAN;
+            let page_no = pos / PAGE_SIZE;
+            // The slots of this leaf that the range covers, in one walk: `slots[i]` is page
+            // `page_no + i`.
+            let slots = self.table.slots_mut(page_no..pages_for(range.end));
             // Their counts sit side by side in arena headers; load them before the checks.
-            leaf[first..=last]
-                .iter()
-                .flatten()
-                .for_each(PageRef::prefetch);
-            for (slot, page) in leaf.iter_mut().enumerate().take(last + 1).skip(first) {
-                let start = (leaf_no * FAN + slot) * PAGE_SIZE;
+            slots.iter().flatten().for_each(PageRef::prefetch);
+            for (i, page) in slots.iter_mut().enumerate() {
+                let start = (page_no + i) * PAGE_SIZE;
                 let whole = range.start <= start && start + PAGE_SIZE <= range.end;
                 page::writable(page, whole);
             }
-            let mut slot = first;
-            while slot <= last {
-                let bytes = page::run_mut(&mut leaf[slot..], last + 1 - slot);
+            let count = slots.len();
+            let mut i = 0;
+            while i < count {
+                let bytes = page::run_mut(&mut slots[i..], count - i);
                 let n = bytes.len() / PAGE_SIZE;
                 let at = pos % PAGE_SIZE;
                 let len = (bytes.len() - at).min(range.end - pos);
                 write(&mut bytes[at..at + len], pos - range.start);
                 pos += len;
-                slot += n;
+                i += n;
             }
         }
     }
