@@ -2,6 +2,8 @@
 //! both make the same kinds of buffer (several pages, holes between written pages, dense
 //! pages, a short last page) from their own sources of choices.
 
+#![deny(unsafe_code)]
+
 use super::{CowBuffer, PAGE_SIZE, pages_for};
 
 /// The most whole pages in a generated buffer: more than one leaf of the page table (16
