@@ -4,39 +4,41 @@
 
 #![deny(unsafe_code)]
 
+// The code is cut by layer (a comment, not docs: this module's docs are public). This file
+// holds the type, its docs and its public methods, in one `impl` block so that they keep their
+// order in the docs; `read.rs` the read path (the page-by-page and run-by-run iteration every
+// read goes through, and `Bytes` on it); `write.rs` the write path (pages made writable a leaf
+// at a time, zeroing, growth); `impls.rs` the trait impls; `sketch.rs` the recipes of the
+// `arbitrary` and `proptest` impls. Below them, `table.rs` is the page table and `page/` the
+// pages and their pool; `io.rs` is the cursor.
+
 use alloc::vec::Vec;
-use core::fmt;
-use core::hash::{Hash, Hasher};
-use core::iter::FusedIterator;
 use core::ops::{ControlFlow, Range, RangeBounds};
 
+mod impls;
 #[cfg(feature = "std")]
 mod io;
 // The buffer's one module with unsafe code: page handles into arenas of frames.
 #[allow(unsafe_code)]
 mod page;
+mod read;
+#[cfg(any(feature = "arbitrary", feature = "proptest"))]
+pub(crate) mod sketch;
 mod table;
+mod write;
 
 #[cfg(feature = "std")]
 pub use self::io::BufferCursor;
-use self::page::{PageRef, ZEROS};
-use self::table::{Leaf, Table};
+pub use self::read::Bytes;
+use self::table::Table;
 pub use crate::config::PAGE_SIZE;
-use crate::config::PAGE_TABLE_FAN_SHIFT;
 use crate::range::slice_range;
-
-/// log2 of the page table's fan-out: `config::PAGE_TABLE_FAN_SHIFT`, with the reason for its
-/// value.
-const FAN_SHIFT: u32 = PAGE_TABLE_FAN_SHIFT;
-
-/// Children per page-table node.
-const FAN: usize = 1 << FAN_SHIFT;
 
 /// The longest buffer: `isize::MAX` bytes, as for `Vec<u8>` (a buffer of holes that long takes
 /// no memory, but `to_vec` and slices could not hold it).
 const MAX_LEN: usize = isize::MAX as usize;
 
-const _: () = assert!(PAGE_SIZE.is_power_of_two() && FAN >= 2);
+const _: () = assert!(PAGE_SIZE.is_power_of_two());
 
 /// A byte buffer in copy-on-write pages: clone is O(1) at any size, and a write copies only the
 /// pages it touches, the way the kernel shares memory between a process and its `fork()`.
@@ -710,8 +712,7 @@ impl CowBuffer {
     pub fn page_mut(&mut self, index: usize) -> Option<&mut [u8]> {
         let start = self.page_start(index)?;
         let n = PAGE_SIZE.min(self.len - start);
-        let leaf = self.table.leaf_mut(index / FAN);
-        Some(&mut page::writable(&mut leaf[index % FAN], false)[..n])
+        Some(&mut page::writable(self.table.slot_mut(index), false)[..n])
     }
 
     /// Copies the bytes of `src` to `dest` within the buffer (the two may overlap), as
@@ -802,7 +803,7 @@ impl CowBuffer {
                 moved,
                 &mut |page_no, page, _| {
                     let index = page_no - shift;
-                    tail.table.leaf_mut(index / FAN)[index % FAN] = page.cloned();
+                    *tail.table.slot_mut(index) = page.cloned();
                     ControlFlow::Continue(())
                 },
             );
@@ -868,466 +869,10 @@ impl CowBuffer {
         page::frames::len() * PAGE_SIZE
     }
 
-    /// Grows the length to `new_len` (`> len`, `<= MAX_LEN`): holes, and table levels on top
-    /// when the root no longer covers the pages.
-    fn grow_to(&mut self, new_len: usize) {
-        debug_assert!(new_len > self.len && new_len <= MAX_LEN);
-        self.table.grow(pages_for(new_len));
-        self.len = new_len;
-    }
-
-    /// The bytes of `range` (within the length) page by page, holes as zeros.
-    fn chunks(&self, range: Range<usize>) -> Chunks<'_> {
-        debug_assert!(range.start <= range.end && range.end <= self.len);
-        Chunks {
-            table: &self.table,
-            pos: range.start,
-            end: range.end,
-            leaf_no: usize::MAX,
-            leaf: None,
-            runs: false,
-        }
-    }
-
-    /// The bytes of `range` (within the length) in as few pieces as the pages' places in
-    /// memory allow: a run of adjacent pages is one piece. For bulk copies out.
-    fn runs(&self, range: Range<usize>) -> Chunks<'_> {
-        Chunks {
-            runs: true,
-            ..self.chunks(range)
-        }
-    }
-
-    /// The rest of the page that holds `offset`, cut at the end of the buffer (empty at or past
-    /// the end): what `BufRead::fill_buf` hands out.
-    #[cfg(feature = "std")]
-    fn chunk_at(&self, offset: usize) -> &[u8] {
-        if offset >= self.len {
-            return &[];
-        }
-        let end = self.len.min((offset / PAGE_SIZE + 1) * PAGE_SIZE);
-        self.chunks(offset..end).next().unwrap_or(&[])
-    }
-
     /// The first byte of page `index`, or `None` past the last page.
     fn page_start(&self, index: usize) -> Option<usize> {
         index
             .checked_mul(PAGE_SIZE)
             .filter(|&start| start < self.len)
-    }
-
-    /// Copies `data` (as long as `range`, within the length) into `range`.
-    fn copy_in(&mut self, range: Range<usize>, data: &[u8]) {
-        debug_assert_eq!(range.len(), data.len());
-        self.write_with(range, |chunk, from| {
-            chunk.copy_from_slice(&data[from..from + chunk.len()]);
-        });
-    }
-
-    /// Calls `write(chunk, from)` for each piece of `range` (within the length) that lies in
-    /// pages adjacent in memory, a leaf at a time, where `from` is the piece's offset from
-    /// `range.start`. Every page of the range is made writable first (shared pages are copied,
-    /// holes become pages); then each run of adjacent frames is one piece, so a long write into
-    /// pages taken in order makes one copy per run instead of one per page. `write` must set
-    /// every byte of the piece it is given (a whole page in the range is not filled first).
-    fn write_with(&mut self, range: Range<usize>, mut write: impl FnMut(&mut [u8], usize)) {
-        debug_assert!(range.end <= self.len);
-        let mut pos = range.start;
-        while pos < range.end {
-            let leaf_no = pos / PAGE_SIZE / FAN;
-            let leaf = self.table.leaf_mut(leaf_no);
-            // The slots of this leaf that the range covers, without walking again.
-            let first = pos / PAGE_SIZE % FAN;
-            let last = ((range.end - 1) / PAGE_SIZE).min(leaf_no * FAN + FAN - 1) % FAN;
-            // Their counts sit side by side in arena headers; load them before the checks.
-            leaf[first..=last]
-                .iter()
-                .flatten()
-                .for_each(PageRef::prefetch);
-            for (slot, page) in leaf.iter_mut().enumerate().take(last + 1).skip(first) {
-                let start = (leaf_no * FAN + slot) * PAGE_SIZE;
-                let whole = range.start <= start && start + PAGE_SIZE <= range.end;
-                page::writable(page, whole);
-            }
-            let mut slot = first;
-            while slot <= last {
-                let bytes = page::run_mut(&mut leaf[slot..], last + 1 - slot);
-                let n = bytes.len() / PAGE_SIZE;
-                let at = pos % PAGE_SIZE;
-                let len = (bytes.len() - at).min(range.end - pos);
-                write(&mut bytes[at..at + len], pos - range.start);
-                pos += len;
-                slot += n;
-            }
-        }
-    }
-
-    /// Zeroes `range` (within the length) in the pages that hold it; holes stay holes.
-    fn zero_present(&mut self, range: Range<usize>) {
-        let mut pos = range.start;
-        while pos < range.end {
-            let page_end = (pos / PAGE_SIZE + 1) * PAGE_SIZE;
-            let end = range.end.min(page_end);
-            if self.held_page(pos / PAGE_SIZE).is_some() {
-                self.write_with(pos..end, |chunk, _| chunk.fill(0));
-            }
-            pos = end;
-        }
-    }
-
-    /// The page at index `page_no`, or `None` for a hole.
-    fn held_page(&self, page_no: usize) -> Option<&page::Page> {
-        self.table.leaf(page_no / FAN)?[page_no % FAN].as_deref()
-    }
-}
-
-/// The bytes of a range of a buffer, a page at a time or a run of adjacent pages at a time
-/// (holes as zeros); the one read path behind `read_at`, `pages`, `bytes`, `to_vec`, `==` with
-/// slices and `Hash`.
-#[derive(Clone)]
-struct Chunks<'a> {
-    /// The table read.
-    table: &'a Table,
-    /// The next byte to hand out.
-    pos: usize,
-    /// The end of the range.
-    end: usize,
-    /// The leaf `leaf` belongs to (`usize::MAX` before the first).
-    leaf_no: usize,
-    /// The slots of leaf `leaf_no`, or `None` when they are all holes.
-    leaf: Option<&'a Leaf>,
-    /// Whether a piece may span pages that lie one after another in memory (else one page).
-    runs: bool,
-}
-
-impl<'a> Iterator for Chunks<'a> {
-    type Item = &'a [u8];
-
-    #[inline]
-    fn next(&mut self) -> Option<&'a [u8]> {
-        if self.pos >= self.end {
-            return None;
-        }
-        let page_no = self.pos / PAGE_SIZE;
-        if page_no / FAN != self.leaf_no {
-            self.leaf_no = page_no / FAN;
-            self.leaf = self.table.leaf(self.leaf_no);
-        }
-        let slot = page_no % FAN;
-        let bytes = match self.leaf.filter(|leaf| leaf[slot].is_some()) {
-            Some(leaf) => {
-                let max = if self.runs {
-                    (FAN - slot).min(pages_for(self.end) - page_no)
-                } else {
-                    1
-                };
-                page::run(&leaf[slot..], max)
-            }
-            None => &ZEROS[..],
-        };
-        let at = self.pos % PAGE_SIZE;
-        let n = (bytes.len() - at).min(self.end - self.pos);
-        self.pos += n;
-        Some(&bytes[at..at + n])
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let pages = if self.pos >= self.end {
-            0
-        } else {
-            pages_for(self.end) - self.pos / PAGE_SIZE
-        };
-        // In runs, at least one piece is left while any page is.
-        (if self.runs { pages.min(1) } else { pages }, Some(pages))
-    }
-}
-
-impl Default for CowBuffer {
-    /// An empty buffer, as [`CowBuffer::new`].
-    fn default() -> Self {
-        CowBuffer::new()
-    }
-}
-
-impl Clone for CowBuffer {
-    /// Another buffer with the same bytes, sharing every page: O(1), one atomic increment on
-    /// the table's root, at any size.
-    fn clone(&self) -> Self {
-        CowBuffer {
-            table: self.table.share(),
-            len: self.len,
-        }
-    }
-}
-
-impl PartialEq for CowBuffer {
-    /// Compares bytes, skipping every subtree and page the two share by pointer: comparing a
-    /// buffer with a clone costs O(pages changed since the clone).
-    fn eq(&self, other: &CowBuffer) -> bool {
-        if self.len != other.len {
-            return false;
-        }
-        let len = self.len;
-        let pages = 0..pages_for(len);
-        table::diff(&self.table, &other.table, pages, &mut |page_no, a, b| {
-            let n = PAGE_SIZE.min(len - page_no * PAGE_SIZE);
-            let a = a.map_or(&ZEROS, |p| &p.0);
-            let b = b.map_or(&ZEROS, |p| &p.0);
-            if a[..n] == b[..n] {
-                ControlFlow::Continue(())
-            } else {
-                ControlFlow::Break(())
-            }
-        })
-        .is_continue()
-    }
-}
-
-impl Eq for CowBuffer {}
-
-impl PartialEq<[u8]> for CowBuffer {
-    fn eq(&self, other: &[u8]) -> bool {
-        self.len == other.len()
-            && self
-                .pages()
-                .zip(other.chunks(PAGE_SIZE))
-                .all(|(a, b)| a == b)
-    }
-}
-
-impl PartialEq<&[u8]> for CowBuffer {
-    fn eq(&self, other: &&[u8]) -> bool {
-        *self == **other
-    }
-}
-
-impl PartialEq<Vec<u8>> for CowBuffer {
-    fn eq(&self, other: &Vec<u8>) -> bool {
-        *self == **other
-    }
-}
-
-impl Hash for CowBuffer {
-    /// Hashes the length, then the bytes page by page; equal buffers hash equally.
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_usize(self.len);
-        for chunk in self.pages() {
-            state.write(chunk);
-        }
-    }
-}
-
-impl fmt::Debug for CowBuffer {
-    /// A summary: the length, the page count and the first bytes, never the whole content.
-    ///
-    /// ```
-    /// let b = cowkit::CowBuffer::from(&b"hi"[..]);
-    /// assert_eq!(format!("{b:?}"), "CowBuffer { len: 2, pages: 1, head: [104, 105] }");
-    /// ```
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut head = [0u8; 16];
-        let n = self.read_at(0, &mut head);
-        f.debug_struct("CowBuffer")
-            .field("len", &self.len)
-            .field("pages", &pages_for(self.len))
-            .field("head", &&head[..n])
-            .finish()
-    }
-}
-
-impl From<&[u8]> for CowBuffer {
-    /// Copies the bytes into pages; pages that would be all zero stay holes (no memory).
-    fn from(bytes: &[u8]) -> Self {
-        let mut buffer = CowBuffer::new();
-        buffer.extend_from_slice(bytes);
-        buffer
-    }
-}
-
-impl From<Vec<u8>> for CowBuffer {
-    /// Copies the bytes into pages (a `Vec` is one allocation; pages are many); pages that
-    /// would be all zero stay holes.
-    fn from(bytes: Vec<u8>) -> Self {
-        CowBuffer::from(&bytes[..])
-    }
-}
-
-impl From<CowBuffer> for Vec<u8> {
-    /// Copies the bytes out, holes as zeros: [`CowBuffer::to_vec`].
-    fn from(buffer: CowBuffer) -> Self {
-        buffer.to_vec()
-    }
-}
-
-impl FromIterator<u8> for CowBuffer {
-    /// Collects bytes into pages, a page at a time; pages that would be all zero stay holes.
-    ///
-    /// ```
-    /// let b: cowkit::CowBuffer = (0..=255u8).cycle().take(10_000).collect();
-    /// assert_eq!(b.len(), 10_000);
-    /// assert_eq!(b.get(256), Some(0));
-    /// ```
-    fn from_iter<I: IntoIterator<Item = u8>>(iter: I) -> Self {
-        let mut buffer = CowBuffer::new();
-        buffer.extend(iter);
-        buffer
-    }
-}
-
-impl Extend<u8> for CowBuffer {
-    /// Appends bytes, gathered a page at a time and appended as
-    /// [`extend_from_slice`](CowBuffer::extend_from_slice) does (all-zero pieces are not
-    /// written). A panic in the iterator keeps the bytes appended before it.
-    ///
-    /// ```
-    /// let mut b = cowkit::CowBuffer::from(&b"ab"[..]);
-    /// b.extend(*b"cd");
-    /// b.extend(&[b'e']);
-    /// assert_eq!(b.to_vec(), b"abcde");
-    /// ```
-    fn extend<I: IntoIterator<Item = u8>>(&mut self, iter: I) {
-        let mut piece = [0u8; PAGE_SIZE];
-        // The first piece ends at a page boundary, so that each later one covers one page.
-        let mut room = PAGE_SIZE - self.len % PAGE_SIZE;
-        let mut filled = 0;
-        for byte in iter {
-            piece[filled] = byte;
-            filled += 1;
-            if filled == room {
-                self.extend_from_slice(&piece[..filled]);
-                filled = 0;
-                room = PAGE_SIZE;
-            }
-        }
-        self.extend_from_slice(&piece[..filled]);
-    }
-}
-
-impl<'a> Extend<&'a u8> for CowBuffer {
-    /// Appends copies of the bytes, as `Extend<u8>` does.
-    fn extend<I: IntoIterator<Item = &'a u8>>(&mut self, iter: I) {
-        self.extend(iter.into_iter().copied());
-    }
-}
-
-/// The bytes of a [`CowBuffer`], one at a time, holes as zeros: from [`CowBuffer::bytes`].
-#[derive(Clone)]
-pub struct Bytes<'a> {
-    /// The page-sized pieces not yet started.
-    chunks: Chunks<'a>,
-    /// The rest of the current piece.
-    current: &'a [u8],
-}
-
-impl Iterator for Bytes<'_> {
-    type Item = u8;
-
-    #[inline]
-    fn next(&mut self) -> Option<u8> {
-        if self.current.is_empty() {
-            self.current = self.chunks.next()?;
-        }
-        let (&byte, rest) = self.current.split_first()?;
-        self.current = rest;
-        Some(byte)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.len();
-        (n, Some(n))
-    }
-
-    fn fold<B, F: FnMut(B, u8) -> B>(self, init: B, mut f: F) -> B {
-        // A slice at a time: the inner loops have no refill check.
-        let mut acc = self.current.iter().fold(init, |acc, &b| f(acc, b));
-        for chunk in self.chunks {
-            acc = chunk.iter().fold(acc, |acc, &b| f(acc, b));
-        }
-        acc
-    }
-}
-
-impl ExactSizeIterator for Bytes<'_> {
-    fn len(&self) -> usize {
-        self.current.len() + self.chunks.end.saturating_sub(self.chunks.pos)
-    }
-}
-
-impl FusedIterator for Bytes<'_> {}
-
-impl fmt::Debug for Bytes<'_> {
-    /// How many bytes are left, not the bytes.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Bytes")
-            .field("remaining", &self.len())
-            .finish()
-    }
-}
-
-impl AsRef<CowBuffer> for CowBuffer {
-    fn as_ref(&self) -> &CowBuffer {
-        self
-    }
-}
-
-impl AsMut<CowBuffer> for CowBuffer {
-    fn as_mut(&mut self) -> &mut CowBuffer {
-        self
-    }
-}
-
-/// Recipes for generated buffers: what the `arbitrary` and `proptest` impls build, so that
-/// both make the same kinds of buffer (several pages, holes between written pages, dense
-/// pages, a short last page) from their own sources of choices.
-#[cfg(any(feature = "arbitrary", feature = "proptest"))]
-pub(crate) mod sketch {
-    use super::{CowBuffer, PAGE_SIZE, pages_for};
-
-    /// The most whole pages in a generated buffer: more than one leaf of the page table (16
-    /// pages), so generated buffers have two levels, and at most 160 KiB even if all are
-    /// written.
-    pub(crate) const MAX_PAGES: usize = 40;
-
-    /// The most pages one [`Stroke::Fill`] covers.
-    pub(crate) const MAX_FILL_PAGES: usize = 8;
-
-    /// One change to a buffer of holes. Positions are taken modulo the buffer's length, so any
-    /// value is valid.
-    #[derive(Debug)]
-    pub(crate) enum Stroke<B> {
-        /// Fill `pages` whole pages from page `page` on with `byte` (`0` leaves holes).
-        Fill { page: usize, pages: usize, byte: u8 },
-        /// Write `bytes` at byte offset `at`, cut at the end of the buffer.
-        Write { at: usize, bytes: B },
-    }
-
-    /// A buffer of `pages` whole pages and `tail` more bytes (both reduced into range), all
-    /// holes, then changed by each stroke in turn.
-    pub(crate) fn build<B: AsRef<[u8]>>(
-        pages: usize,
-        tail: usize,
-        strokes: impl IntoIterator<Item = Stroke<B>>,
-    ) -> CowBuffer {
-        let len = pages % (MAX_PAGES + 1) * PAGE_SIZE + tail % PAGE_SIZE;
-        let mut buffer = CowBuffer::zeroed(len);
-        if len == 0 {
-            return buffer;
-        }
-        for stroke in strokes {
-            match stroke {
-                Stroke::Fill { page, pages, byte } => {
-                    let first = page % pages_for(len);
-                    let count = 1 + pages % MAX_FILL_PAGES;
-                    let end = ((first + count) * PAGE_SIZE).min(len);
-                    buffer.fill(first * PAGE_SIZE..end, byte);
-                }
-                Stroke::Write { at, bytes } => {
-                    let at = at % len;
-                    let bytes = bytes.as_ref();
-                    buffer.write_at(at, &bytes[..bytes.len().min(len - at)]);
-                }
-            }
-        }
-        buffer
     }
 }

@@ -1,22 +1,34 @@
 //! The page table: a radix tree of [`Shared`] nodes whose leaves hold page handles (frames of
 //! the page arenas, counted in their arena's header: `page.rs`).
 //!
-//! Every access to pages goes through the walks written here, once: [`Table::leaf`] (reads),
-//! [`Table::leaf_mut`] (writes: copy-on-write along one path), [`Table::punch`] (holes and
-//! truncation), [`Table::stats`] (one depth-first pass) and [`diff`] (two tables side by side,
-//! skipping subtrees they share).
+//! Every access to pages goes through the walks written here, once: [`Table::page`] and
+//! [`Reader`] (reads), [`Table::slots_mut`] and [`Table::slot_mut`] (writes: copy-on-write
+//! along one path), [`Table::punch`] (holes and truncation), [`Table::stats`] (one depth-first
+//! pass) and [`diff`] (two tables side by side, skipping subtrees they share).
 //!
 //! A node at level 1 is a leaf: `FAN` page slots. A node at level `l > 1` is a branch: `FAN`
 //! slots of level `l - 1` nodes. A node at level `l` covers `FAN^l` pages. `None` anywhere is
 //! a hole: every page under it reads as zeros and costs no memory.
+//!
+//! The fan-out is this module's alone: callers name pages by their index, and [`slot`] is the
+//! one place where a page index becomes the slot that leads to it at some level.
 
 #![deny(unsafe_code)]
 
 use core::ops::{ControlFlow, Range};
 
+use super::PageStats;
 use super::page::{self, PageRef};
-use super::{FAN, FAN_SHIFT, PageStats};
+use crate::config::PAGE_TABLE_FAN_SHIFT;
 use crate::shared::Shared;
+
+/// log2 of the fan-out: `config::PAGE_TABLE_FAN_SHIFT`, with the reason for its value.
+const FAN_SHIFT: u32 = PAGE_TABLE_FAN_SHIFT;
+
+/// Children per node.
+const FAN: usize = 1 << FAN_SHIFT;
+
+const _: () = assert!(FAN >= 2);
 
 /// One node of the table.
 ///
@@ -30,7 +42,7 @@ pub(crate) enum Node {
 }
 
 /// The page slots of one leaf.
-pub(crate) type Leaf = [Option<PageRef>; FAN];
+type Leaf = [Option<PageRef>; FAN];
 
 impl Node {
     /// A node with no children, of the kind that belongs at `level`.
@@ -103,10 +115,20 @@ pub(crate) fn height_for(pages: usize) -> u32 {
     height
 }
 
-/// The slot that leads to leaf number `leaf_no` in a branch at `level` (≥ 2).
+/// The slot that leads to page `page_no` in a node at `level` (≥ 1): in a leaf (level 1), the
+/// page's own slot; in a branch, the child whose span holds the page.
 #[inline]
-fn branch_slot(leaf_no: usize, level: u32) -> usize {
-    (leaf_no >> (FAN_SHIFT * (level - 2))) & (FAN - 1)
+fn slot(page_no: usize, level: u32) -> usize {
+    (page_no >> (FAN_SHIFT * (level - 1))) & (FAN - 1)
+}
+
+/// The slots, in the leaf that holds page `pages.start`, of the pages from `pages.start` up to
+/// `pages.end` or the end of that leaf, whichever comes first. `pages` is not empty.
+#[inline]
+fn leaf_slots(pages: &Range<usize>) -> Range<usize> {
+    debug_assert!(pages.start < pages.end, "a lookup names at least one page");
+    let first = slot(pages.start, 1);
+    first..first + (FAN - first).min(pages.end - pages.start)
 }
 
 /// A radix tree of pages.
@@ -166,10 +188,42 @@ impl Table {
         }
     }
 
-    /// The page slots of leaf number `leaf_no` (pages `leaf_no * FAN ..`), or `None` when
-    /// they are all holes.
+    /// The page at index `page_no`, or `None` for a hole.
     #[inline]
-    pub(crate) fn leaf(&self, leaf_no: usize) -> Option<&Leaf> {
+    pub(crate) fn page(&self, page_no: usize) -> Option<&PageRef> {
+        self.leaf(page_no)?[slot(page_no, 1)].as_ref()
+    }
+
+    /// The slot of page `page_no`, writable: [`slots_mut`](Self::slots_mut) for one page.
+    #[inline]
+    pub(crate) fn slot_mut(&mut self, page_no: usize) -> &mut Option<PageRef> {
+        &mut self.slots_mut(page_no..page_no + 1)[0]
+    }
+
+    /// The slots of the pages from `pages.start` (not empty, within the root's span) up to
+    /// `pages.end` or the end of the leaf that holds `pages.start`, whichever comes first, in
+    /// one walk: `slots[i]` is page `pages.start + i`. Writable: every node on the path that
+    /// another table shares is copied first (one count increment per child of each copied
+    /// node); missing nodes are created. The pages themselves are left as they are.
+    #[inline]
+    pub(crate) fn slots_mut(&mut self, pages: Range<usize>) -> &mut [Option<PageRef>] {
+        let slots = leaf_slots(&pages);
+        &mut self.leaf_mut(pages.start)[slots]
+    }
+
+    /// A reader of this table's pages in ascending order, one walk per leaf.
+    pub(crate) fn reader(&self) -> Reader<'_> {
+        Reader {
+            table: self,
+            leaf_no: usize::MAX,
+            leaf: None,
+        }
+    }
+
+    /// The page slots of the leaf that holds page `page_no`, or `None` when they are all
+    /// holes.
+    #[inline]
+    fn leaf(&self, page_no: usize) -> Option<&Leaf> {
         let mut node = self.root.as_deref()?;
         let mut level = self.height;
         loop {
@@ -179,29 +233,29 @@ impl Table {
                     return Some(pages);
                 }
                 Node::Branch(children) => {
-                    node = children[branch_slot(leaf_no, level)].as_deref()?;
+                    node = children[slot(page_no, level)].as_deref()?;
                     level -= 1;
                 }
             }
         }
     }
 
-    /// The page slots of leaf number `leaf_no`, writable: every node on the path that another
-    /// table shares is copied first (one count increment per child of each copied node);
-    /// missing nodes are created. The leaf must lie within the root's span.
+    /// The page slots of the leaf that holds page `page_no`, writable: every node on the path
+    /// that another table shares is copied first (one count increment per child of each copied
+    /// node); missing nodes are created. The page must lie within the root's span.
     #[inline]
-    pub(crate) fn leaf_mut(&mut self, leaf_no: usize) -> &mut Leaf {
+    fn leaf_mut(&mut self, page_no: usize) -> &mut Leaf {
         let mut level = self.height;
-        let mut slot = &mut self.root;
+        let mut place = &mut self.root;
         loop {
-            let node = slot.get_or_insert_with(|| Shared::new(Node::empty(level)));
+            let node = place.get_or_insert_with(|| Shared::new(Node::empty(level)));
             match Shared::make_mut(node) {
                 Node::Leaf(pages) => {
                     debug_assert_eq!(level, 1, "leaves live at level 1");
                     return pages;
                 }
                 Node::Branch(children) => {
-                    slot = &mut children[branch_slot(leaf_no, level)];
+                    place = &mut children[slot(page_no, level)];
                     level -= 1;
                 }
             }
@@ -243,6 +297,35 @@ impl Table {
     }
 }
 
+/// A walk over one table kept between lookups, from [`Table::reader`]: lookups of pages in one
+/// leaf after another cost one walk per leaf, not one per page.
+#[derive(Clone)]
+pub(crate) struct Reader<'a> {
+    /// The table read.
+    table: &'a Table,
+    /// The number of the leaf `leaf` is, counted in leaves from page 0 (`usize::MAX` before the
+    /// first lookup).
+    leaf_no: usize,
+    /// The slots of leaf `leaf_no`, or `None` when they are all holes.
+    leaf: Option<&'a Leaf>,
+}
+
+impl<'a> Reader<'a> {
+    /// The slots of the pages from `pages.start` (not empty) up to `pages.end` or the end of the
+    /// leaf that holds `pages.start`, whichever comes first: `slots[i]` is page
+    /// `pages.start + i`. `None` when that whole leaf is holes. Walks only when `pages.start`
+    /// lies in another leaf than the last lookup's.
+    #[inline]
+    pub(crate) fn slots(&mut self, pages: Range<usize>) -> Option<&'a [Option<PageRef>]> {
+        let leaf_no = pages.start >> FAN_SHIFT;
+        if leaf_no != self.leaf_no {
+            self.leaf_no = leaf_no;
+            self.leaf = self.table.leaf(pages.start);
+        }
+        Some(&self.leaf?[leaf_slots(&pages)])
+    }
+}
+
 /// [`Table::punch`] below one slot holding a node at `level` whose first page is `first`.
 fn punch(slot: &mut Option<Shared<Node>>, level: u32, first: usize, pages: &Range<usize>) {
     let Some(node) = slot else { return };
@@ -259,7 +342,7 @@ fn punch(slot: &mut Option<Shared<Node>>, level: u32, first: usize, pages: &Rang
     let child_span = span(level - 1);
     // Slots overlapping the range (the range is not empty and overlaps this node).
     let lo = pages.start.saturating_sub(first) / child_span;
-    let hi = ((pages.end - first - 1) / child_span).min(super::FAN - 1);
+    let hi = ((pages.end - first - 1) / child_span).min(FAN - 1);
     match node {
         Node::Leaf(slots) => page::release(slots[lo..=hi].iter_mut().filter_map(Option::take)),
         Node::Branch(children) => {
