@@ -10,6 +10,7 @@ use core::hash::{Hash, Hasher};
 use core::iter::FusedIterator;
 use core::ops::{ControlFlow, Range, RangeBounds};
 
+mod file;
 #[cfg(feature = "std")]
 mod io;
 // The buffer's one module with unsafe code: page handles into arenas of frames.

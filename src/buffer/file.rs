@@ -1,0 +1,282 @@
+//! Files: [`CowBuffer::read_file`] (a private copy of a file's pages, all-zero pages as holes)
+//! and [`CowBuffer::write_changes`] (writes back exactly the pages that differ from a base).
+//! Together they give the semantics of the kernel's `MAP_PRIVATE` mapping and Windows'
+//! copy-on-write sections, eagerly: the buffer is the process's own copy, and the file is
+//! untouched until the changes are written back.
+//!
+//! Safe code only: the bytes are read with plain (positional) reads, so a file changed or
+//! truncated by someone else meanwhile gives other bytes, never undefined behaviour.
+
+#![cfg(feature = "std")]
+
+use alloc::vec;
+use alloc::vec::Vec;
+use std::fs::File;
+use std::io;
+
+use self::os::{read_at, write_all_at};
+use super::{CowBuffer, MAX_LEN, PAGE_SIZE};
+use crate::config::FILE_IO_CHUNK;
+
+// The one place the positional I/O is chosen: `pread`/`pwrite` on Unix (the file's cursor
+// stays where it was); a seek, then a read or write through `&File`, elsewhere (Windows and
+// every other platform with files: the cursor moves).
+#[cfg(not(unix))]
+use self::portable as os;
+#[cfg(unix)]
+use self::unix as os;
+
+impl CowBuffer {
+    /// Reads a whole file into a new buffer, page by page: pages that are all zero become
+    /// holes, so a sparse image costs memory only for its non-zero pages. The buffer is a
+    /// private copy, as the kernel's `MAP_PRIVATE` mapping is after every page was touched:
+    /// writes change the buffer, never the file, until [`write_changes`](Self::write_changes)
+    /// writes them back.
+    ///
+    /// The file is read from offset 0 until a read returns no bytes (end of file), in pieces
+    /// of up to 1 MiB, whatever the file's cursor says. On Unix the reads are positional
+    /// (`pread`): the file's cursor does not move, and other threads may use the same `File`
+    /// meanwhile. On other platforms each read seeks first, so the cursor is left at the end.
+    ///
+    /// The buffer's pages are its own: [`stats`](Self::stats) counts the pages read as
+    /// private (all-zero ones as holes), and two buffers read from the same file share no
+    /// page, so [`changed_pages`](Self::changed_pages) between them lists every page either
+    /// holds. Keep a clone of the buffer as read to tell the pages written since.
+    ///
+    /// A file that another handle or process changes while it is read gives the bytes the
+    /// reads returned: a file that shrinks gives the bytes up to its new end, one that grows
+    /// is read to its new end, and a page rewritten meanwhile may be seen old or new (as with
+    /// any `read`). Nothing is mapped, so none of this is undefined behaviour.
+    ///
+    /// # Costs
+    ///
+    /// Time O(file length): one read per MiB, each page of it checked for zeros (with wide ORs,
+    /// not byte by byte) and the non-zero ones copied into pages. Memory: the non-zero pages, their table,
+    /// and during the call a scratch piece of at most 1 MiB (smaller for a smaller file).
+    ///
+    /// # Errors
+    ///
+    /// Any error of a read other than [`io::ErrorKind::Interrupted`] (which is retried), for
+    /// example when `file` was not opened for reading or is a directory; the bytes read before
+    /// it are dropped. [`io::ErrorKind::OutOfMemory`] for a file longer than `isize::MAX`
+    /// bytes, the longest buffer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::fs::File;
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let path = std::env::temp_dir().join(format!("cowkit-read-file-{}", std::process::id()));
+    /// std::fs::write(&path, b"header")?;
+    /// File::options().write(true).open(&path)?.set_len(1 << 20)?; // zeros past the header
+    ///
+    /// let image = CowBuffer::read_file(&File::open(&path)?)?;
+    /// assert_eq!(image.len(), 1 << 20);
+    /// assert_eq!(image.read_at(0, &mut [0; 6]), 6);
+    /// assert_eq!(image.get(0), Some(b'h'));
+    /// let stats = image.stats();
+    /// assert_eq!((stats.private, stats.holes), (1, (1 << 20) / PAGE_SIZE - 1));
+    ///
+    /// std::fs::remove_file(&path)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn read_file(file: &File) -> io::Result<CowBuffer> {
+        // The length now is only a hint for the scratch piece's size: the file is read to
+        // wherever its end is while it is read.
+        let hint = file.metadata().map_or(0, |meta| meta.len());
+        let size = usize::try_from(hint)
+            .unwrap_or(FILE_IO_CHUNK)
+            .clamp(PAGE_SIZE, FILE_IO_CHUNK)
+            .next_multiple_of(PAGE_SIZE);
+        let mut piece = vec![0u8; size];
+        let mut buffer = CowBuffer::new();
+        loop {
+            let n = read_piece(file, &mut piece, buffer.len() as u64)?;
+            if n > MAX_LEN - buffer.len() {
+                return Err(io::Error::new(
+                    io::ErrorKind::OutOfMemory,
+                    "file longer than the longest CowBuffer (isize::MAX bytes)",
+                ));
+            }
+            // All-zero pages are not written: they stay holes (the zero check is
+            // `extend_from_slice`'s, wide ORs over each page).
+            buffer.extend_from_slice(&piece[..n]);
+            if n < piece.len() {
+                // A read returned 0 bytes: the end of the file.
+                return Ok(buffer);
+            }
+            if piece.len() < FILE_IO_CHUNK {
+                // The hint was short (a file that grew, or one whose length the OS does not
+                // report): larger pieces from here on.
+                piece.resize((2 * piece.len()).min(FILE_IO_CHUNK), 0);
+            }
+        }
+    }
+
+    /// Writes to `file` the pages of this buffer that differ from `base`, each at its offset
+    /// (`page * PAGE_SIZE`; the last page cut at the end of the buffer), then sets the file's
+    /// length to [`len`](Self::len) when it differs; returns how many pages were written.
+    ///
+    /// `base` is what the file holds: the buffer as it was read with
+    /// [`read_file`](Self::read_file), or as it was last written, kept as an O(1) clone. The
+    /// pages written are exactly [`changed_pages(base)`](Self::changed_pages): those that are
+    /// no longer the very same page as in `base` (a page written back to its old bytes is
+    /// still written; a page punched into a hole is written as zeros). Adjacent changed pages
+    /// go out in one write of up to 1 MiB; on Unix the writes are positional (`pwrite`, the
+    /// cursor does not move), elsewhere each seeks first.
+    ///
+    /// When the buffer is longer than the file, the file grows (the bytes past the last page
+    /// written read as zeros, as the buffer's holes there do). When it is shorter (it was
+    /// truncated after `base` was taken), the file is truncated to its length: the pages past
+    /// the end no longer exist, in the buffer or the file. Afterwards the file holds exactly
+    /// the buffer's bytes, provided it held `base`'s before; keep `self.clone()` as the next
+    /// base.
+    ///
+    /// # Costs
+    ///
+    /// O(changed pages + their table paths) to find the pages (shared subtrees are skipped),
+    /// then one write per run of adjacent changed pages (per MiB of a run): after 100 scattered
+    /// writes to a 1 GiB image, at most 100 pages and 100 writes. A run of several pages is
+    /// copied into a scratch piece first (one copy, to save a system call per page).
+    ///
+    /// # Errors
+    ///
+    /// The first error of a write (for example when `file` was not opened for writing, or the
+    /// disk is full), of reading the file's length, or of `set_len`. The pages before it may
+    /// have been written: the file then holds neither buffer, and calling `write_changes`
+    /// again with the same `base` writes every changed page again and finishes the job.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::fs::OpenOptions;
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let path = std::env::temp_dir().join(format!("cowkit-write-changes-{}", std::process::id()));
+    /// std::fs::write(&path, vec![1u8; 100 * PAGE_SIZE])?;
+    /// let file = OpenOptions::new().read(true).write(true).open(&path)?;
+    ///
+    /// let opened = CowBuffer::read_file(&file)?;
+    /// let mut edited = opened.clone(); // O(1): the file's pages, shared
+    /// edited.write_at(3, b"three");
+    /// edited.write_at(70 * PAGE_SIZE, b"seventy");
+    /// edited.truncate(90 * PAGE_SIZE + 10);
+    ///
+    /// assert_eq!(edited.write_changes(&opened, &file)?, 3); // pages 0, 70 and 90 (cut)
+    /// assert_eq!(std::fs::read(&path)?, edited.to_vec());
+    ///
+    /// std::fs::remove_file(&path)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn write_changes(&self, base: &CowBuffer, file: &File) -> io::Result<usize> {
+        let changed = self.changed_pages(base);
+        let mut scratch = Vec::new();
+        let mut i = 0;
+        while i < changed.len() {
+            // A run of adjacent changed pages, at most one chunk long: one write.
+            let mut end = i + 1;
+            while end < changed.len()
+                && changed[end] == changed[end - 1] + 1
+                && (end - i) * PAGE_SIZE < FILE_IO_CHUNK
+            {
+                end += 1;
+            }
+            let start = changed[i] * PAGE_SIZE;
+            let bytes = if end - i == 1 {
+                // One page: written from the page itself, no copy.
+                self.page(changed[i]).unwrap_or_default()
+            } else {
+                let stop = self.len().min((changed[end - 1] + 1) * PAGE_SIZE);
+                scratch.resize(stop - start, 0);
+                let n = self.read_at(start, &mut scratch);
+                &scratch[..n]
+            };
+            write_all_at(file, bytes, start as u64)?;
+            i = end;
+        }
+        let len = self.len() as u64;
+        if file.metadata()?.len() != len {
+            file.set_len(len)?;
+        }
+        Ok(changed.len())
+    }
+}
+
+/// Reads from `offset` on into `piece` until it is full or a read returns 0 bytes (the end of
+/// the file); returns how many bytes it holds. Interrupted reads are retried.
+fn read_piece(file: &File, piece: &mut [u8], offset: u64) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < piece.len() {
+        match read_at(file, &mut piece[filled..], offset + filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Positional I/O on Unix: `pread` and `pwrite`, which leave the file's cursor alone.
+#[cfg(unix)]
+mod unix {
+    use std::fs::File;
+    use std::io;
+    use std::os::unix::fs::FileExt;
+
+    /// One read of up to `buf.len()` bytes at `offset`.
+    pub(super) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        file.read_at(buf, offset)
+    }
+
+    /// Writes all of `buf` at `offset` (interrupted writes are retried).
+    pub(super) fn write_all_at(file: &File, buf: &[u8], offset: u64) -> io::Result<()> {
+        file.write_all_at(buf, offset)
+    }
+}
+
+/// The same through `Seek` and `Read`/`Write` on `&File`, for every platform: the cursor moves.
+/// Compiled on Unix in test builds too, so that it is tested there.
+#[cfg(any(not(unix), test))]
+mod portable {
+    use std::fs::File;
+    use std::io::{self, Read, Seek, SeekFrom, Write};
+
+    /// One read of up to `buf.len()` bytes at `offset`.
+    pub(super) fn read_at(mut file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        file.seek(SeekFrom::Start(offset))?;
+        file.read(buf)
+    }
+
+    /// Writes all of `buf` at `offset` (interrupted writes are retried).
+    pub(super) fn write_all_at(mut file: &File, buf: &[u8], offset: u64) -> io::Result<()> {
+        file.seek(SeekFrom::Start(offset))?;
+        file.write_all(buf)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use std::fs::OpenOptions;
+
+        #[test]
+        fn portable_reads_and_writes_at_offsets() {
+            let path = std::env::temp_dir()
+                .join(std::format!("cowkit-portable-io-{}", std::process::id()));
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .unwrap();
+            super::write_all_at(&file, b"world", 6).unwrap();
+            super::write_all_at(&file, b"hello ", 0).unwrap();
+            let mut out = [0u8; 8];
+            assert_eq!(super::read_at(&file, &mut out, 3).unwrap(), 8);
+            assert_eq!(&out, b"lo world");
+            assert_eq!(super::read_at(&file, &mut out, 11).unwrap(), 0);
+            assert_eq!(std::fs::read(&path).unwrap(), b"hello world");
+            std::fs::remove_file(&path).unwrap();
+        }
+    }
+}
