@@ -73,3 +73,14 @@ pub(crate) const PAGE_CACHE_BATCH: usize = PAGE_CACHE_FRAMES / 2;
 /// inline bytes gets room for 32, so that the appends that usually follow (a word, a few
 /// chars) take no second allocation. Past it, a block grows to twice what it outgrew.
 pub(crate) const STRING_MIN_HEAP_CAPACITY: usize = 32;
+
+/// The most bytes `CowBuffer::read_file` asks the OS for in one read, and `write_changes` in
+/// one write of adjacent changed pages: 1 MiB. Large enough that the system call per piece is
+/// small beside copying the bytes (a 1 GiB file is 1,024 reads, not 262,144), small enough that
+/// the scratch buffer stays in the L2 cache of most machines while its pages are checked for
+/// zeros and copied. A multiple of `PAGE_SIZE` in every build (both page sizes divide it).
+#[cfg(feature = "std")]
+pub(crate) const FILE_IO_CHUNK: usize = 1 << 20;
+
+#[cfg(feature = "std")]
+const _: () = assert!(FILE_IO_CHUNK % PAGE_SIZE == 0);

@@ -163,8 +163,10 @@ fn buffer_op() -> impl Strategy<Value = BufferOp> {
         1 => (h.clone(), page, b, len).prop_map(|(h, p, b, l)| BufferOp::CursorRead(h, p, b, l)),
         3 => h.clone().prop_map(BufferOp::Fork),
         1 => h.clone().prop_map(BufferOp::Drop),
-        1 => h.prop_map(BufferOp::DropOnThread),
+        1 => h.clone().prop_map(BufferOp::DropOnThread),
         1 => any::<u8>().prop_map(BufferOp::PoolLimit),
+        2 => h.clone().prop_map(BufferOp::SaveToFile),
+        1 => h.clone().prop_map(BufferOp::LoadFromFile),
     ]
 }
 

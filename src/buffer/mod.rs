@@ -62,6 +62,10 @@ const _: () = assert!(PAGE_SIZE.is_power_of_two());
 ///   memory pays one kernel fault per 2 MiB rather than one per page, and freed pages are
 ///   reused through a bounded pool
 ///   ([`set_page_pool_limit`](Self::set_page_pool_limit)).
+/// - Files, as the kernel's `MAP_PRIVATE` mapping treats them (with `std`):
+///   [`read_file`](Self::read_file) copies a file into the buffer's own pages (all-zero pages
+///   as holes), and the file is untouched until [`write_changes`](Self::write_changes) writes
+///   back exactly the pages changed since a base clone.
 ///
 /// # Memory layout
 ///
@@ -869,6 +873,127 @@ impl CowBuffer {
         page::frames::len() * PAGE_SIZE
     }
 
+    /// Reads a whole file into a new buffer, page by page: pages that are all zero become
+    /// holes, so a sparse image costs memory only for its non-zero pages. The buffer is a
+    /// private copy, as the kernel's `MAP_PRIVATE` mapping is after every page was touched:
+    /// writes change the buffer, never the file, until [`write_changes`](Self::write_changes)
+    /// writes them back.
+    ///
+    /// The file is read from offset 0 until a read returns no bytes (end of file), in pieces
+    /// of up to 1 MiB, whatever the file's cursor says. On Unix the reads are positional
+    /// (`pread`): the file's cursor does not move, and other threads may use the same `File`
+    /// meanwhile. On other platforms each read seeks first, so the cursor is left at the end.
+    ///
+    /// The buffer's pages are its own: [`stats`](Self::stats) counts the pages read as
+    /// private (all-zero ones as holes), and two buffers read from the same file share no
+    /// page, so [`changed_pages`](Self::changed_pages) between them lists every page either
+    /// holds. Keep a clone of the buffer as read to tell the pages written since.
+    ///
+    /// A file that another handle or process changes while it is read gives the bytes the
+    /// reads returned: a file that shrinks gives the bytes up to its new end, one that grows
+    /// is read to its new end, and a page rewritten meanwhile may be seen old or new (as with
+    /// any `read`). Nothing is mapped, so none of this is undefined behaviour.
+    ///
+    /// # Costs
+    ///
+    /// Time O(file length), holes of a sparse file included: one read per MiB (the OS reads a
+    /// hole as zeros, without disk I/O, but it may first fill its page cache with them); each
+    /// page checked for zeros 64 bits at a time; each run of non-zero pages copied in at once.
+    /// Memory: the non-zero pages, their table, and during the call a scratch piece of at most
+    /// 1 MiB (smaller for a smaller file).
+    ///
+    /// # Errors
+    ///
+    /// Any error of a read other than [`io::ErrorKind::Interrupted`](std::io::ErrorKind::Interrupted) (which is retried), for
+    /// example when `file` was not opened for reading or is a directory; the bytes read before
+    /// it are dropped. [`io::ErrorKind::OutOfMemory`](std::io::ErrorKind::OutOfMemory) for a file longer than `isize::MAX`
+    /// bytes, the longest buffer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::fs::File;
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let path = std::env::temp_dir().join(format!("cowkit-read-file-{}", std::process::id()));
+    /// std::fs::write(&path, b"header")?;
+    /// File::options().write(true).open(&path)?.set_len(1 << 20)?; // zeros past the header
+    ///
+    /// let image = CowBuffer::read_file(&File::open(&path)?)?;
+    /// assert_eq!(image.len(), 1 << 20);
+    /// assert_eq!(image.read_at(0, &mut [0; 6]), 6);
+    /// assert_eq!(image.get(0), Some(b'h'));
+    /// let stats = image.stats();
+    /// assert_eq!((stats.private, stats.holes), (1, (1 << 20) / PAGE_SIZE - 1));
+    ///
+    /// std::fs::remove_file(&path)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn read_file(file: &std::fs::File) -> std::io::Result<CowBuffer> {
+        file::read_file(file)
+    }
+
+    /// Writes to `file` the pages of this buffer that differ from `base`, each at its offset
+    /// (`page * PAGE_SIZE`; the last page cut at the end of the buffer), then sets the file's
+    /// length to [`len`](Self::len) when it differs; returns how many pages were written.
+    ///
+    /// `base` is what the file holds: the buffer as it was read with
+    /// [`read_file`](Self::read_file), or as it was last written, kept as an O(1) clone. The
+    /// pages written are exactly [`changed_pages(base)`](Self::changed_pages): those that are
+    /// no longer the very same page as in `base` (a page written back to its old bytes is
+    /// still written; a page punched into a hole is written as zeros). Adjacent changed pages
+    /// go out in one write of up to 1 MiB; on Unix the writes are positional (`pwrite`, the
+    /// cursor does not move), elsewhere each seeks first.
+    ///
+    /// When the buffer is longer than the file, the file grows (the bytes past the last page
+    /// written read as zeros, as the buffer's holes there do). When it is shorter (it was
+    /// truncated after `base` was taken), the file is truncated to its length: the pages past
+    /// the end no longer exist, in the buffer or the file. Afterwards the file holds exactly
+    /// the buffer's bytes, provided it held `base`'s before; keep `self.clone()` as the next
+    /// base.
+    ///
+    /// # Costs
+    ///
+    /// O(changed pages + their table paths) to find the pages (shared subtrees are skipped),
+    /// then one write per run of adjacent changed pages (per MiB of a run): after 100 scattered
+    /// writes to a 1 GiB image, at most 100 pages and 100 writes. A run of several pages is
+    /// copied into a scratch piece first (one copy, to save a system call per page).
+    ///
+    /// # Errors
+    ///
+    /// The first error of a write (for example when `file` was not opened for writing, or the
+    /// disk is full), of reading the file's length, or of `set_len`. The pages before it may
+    /// have been written: the file then holds neither buffer, and calling `write_changes`
+    /// again with the same `base` writes every changed page again and finishes the job.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::fs::OpenOptions;
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let path = std::env::temp_dir().join(format!("cowkit-write-changes-{}", std::process::id()));
+    /// std::fs::write(&path, vec![1u8; 100 * PAGE_SIZE])?;
+    /// let file = OpenOptions::new().read(true).write(true).open(&path)?;
+    ///
+    /// let opened = CowBuffer::read_file(&file)?;
+    /// let mut edited = opened.clone(); // O(1): the file's pages, shared
+    /// edited.write_at(3, b"three");
+    /// edited.write_at(70 * PAGE_SIZE, b"seventy");
+    /// edited.truncate(90 * PAGE_SIZE + 10);
+    ///
+    /// assert_eq!(edited.write_changes(&opened, &file)?, 3); // pages 0, 70 and 90 (cut)
+    /// assert_eq!(std::fs::read(&path)?, edited.to_vec());
+    ///
+    /// std::fs::remove_file(&path)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[cfg(feature = "std")]
+    pub fn write_changes(&self, base: &CowBuffer, file: &std::fs::File) -> std::io::Result<usize> {
+        file::write_changes(self, base, file)
+    }
+
     /// The first byte of page `index`, or `None` past the last page.
     fn page_start(&self, index: usize) -> Option<usize> {
         index
@@ -876,3 +1001,7 @@ impl CowBuffer {
             .filter(|&start| start < self.len)
     }
 }
+
+// Declared after `CowBuffer`'s own `impl` block, so that the docs list the file methods
+// (`read_file`, `write_changes`) after the buffer's own.
+mod file;

@@ -12,13 +12,23 @@
 //! shared pages the identities give, and for every pair that `changed_pages` lists exactly the
 //! indices whose identities differ and that `==` agrees with the `Vec`s.
 //!
+//! Buffers are also saved to and loaded from one file per model (a temp file named by the
+//! process id and a counter, removed with the model): `write_changes` against the buffer last
+//! saved must write exactly the pages whose identities differ from it and leave the file equal
+//! to the saved buffer's `Vec`; `read_file` gives those bytes back, with new pages for the
+//! non-zero ones. The buffer last saved is kept (as a user keeps the base of the next save), so
+//! its pages count as shared.
+//!
 //! Built with `--cfg cowkit_small_pages` (cowkit's own small-page test build and its fuzz
 //! build) pages are 64 bytes and table nodes have 4 slots, so the same ops reach tables 5 and 6
 //! levels deep.
 
 use std::collections::hash_map::DefaultHasher;
+use std::fs::{self, File, OpenOptions};
 use std::hash::{Hash, Hasher};
 use std::io::{BufRead, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cowkit::{BufferCursor, CowBuffer, PAGE_SIZE};
 
@@ -73,6 +83,13 @@ pub enum BufferOp {
     /// `set_page_pool_limit` to 0 (no caches; arenas unmapped once idle), one page, or 16 MiB
     /// (the default): memory policy only, so the models must not notice.
     PoolLimit(u8),
+    /// `write_changes` of `buffer[h]` against the buffer last saved to the model's file (an
+    /// empty buffer before the first save, when the file is empty); then the file's bytes are
+    /// compared with the model, and `buffer[h]` becomes the base of the next save.
+    SaveToFile(u8),
+    /// `read_file` of the model's file replaces `buffer[h]`: the bytes last saved, all-zero
+    /// pages as holes, every other page new.
+    LoadFromFile(u8),
 }
 
 /// Maps `(page, byte)` to an offset: page boundaries, their last bytes and the middle of a
@@ -109,11 +126,48 @@ struct Kept {
     pages: Vec<Option<u64>>,
 }
 
+/// The model's file and the buffer last saved to it.
+struct Saved {
+    /// A temp file unique to this process and model; removed on drop.
+    path: PathBuf,
+    /// The buffer last saved (an O(1) clone), with its model: the file holds `base.bytes`.
+    base: Kept,
+}
+
+impl Saved {
+    /// A new empty file, with an empty buffer as the base.
+    fn new() -> Saved {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "cowkit-buffer-model-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        fs::write(&path, b"").expect("create the model's file");
+        Saved {
+            path,
+            base: Kept {
+                buffer: CowBuffer::new(),
+                bytes: Vec::new(),
+                pages: Vec::new(),
+            },
+        }
+    }
+}
+
+impl Drop for Saved {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
 /// Buffers under test, each beside its model.
 pub struct BufferModel {
     kept: Vec<Kept>,
     /// The next fresh page identity.
     next_id: u64,
+    /// The file, once an op saved or loaded.
+    saved: Option<Saved>,
 }
 
 impl Default for BufferModel {
@@ -132,7 +186,23 @@ impl BufferModel {
                 pages: Vec::new(),
             }],
             next_id: 0,
+            saved: None,
         }
+    }
+
+    /// Whether page `id` is held by a live buffer other than buffer `k`, or by the base of the
+    /// next save.
+    fn held_elsewhere(&self, k: usize, id: Option<u64>) -> bool {
+        id.is_some()
+            && (self
+                .kept
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != k && other.pages.contains(&id))
+                || self
+                    .saved
+                    .as_ref()
+                    .is_some_and(|saved| saved.base.pages.contains(&id)))
     }
 
     fn pick(&self, h: u8) -> usize {
@@ -140,16 +210,11 @@ impl BufferModel {
     }
 
     /// The model of a write into page `page` of buffer `k`: a hole, or a page another live
-    /// buffer holds (at any index), becomes a new page; a page held by `k` alone stays.
+    /// buffer or the base of the next save holds (at any index), becomes a new page; a page
+    /// held by `k` alone stays.
     fn touch(&mut self, k: usize, page: usize) {
         let id = self.kept[k].pages[page];
-        let shared = id.is_some()
-            && self
-                .kept
-                .iter()
-                .enumerate()
-                .any(|(j, other)| j != k && other.pages.contains(&id));
-        if id.is_none() || shared {
+        if id.is_none() || self.held_elsewhere(k, id) {
             self.kept[k].pages[page] = Some(self.next_id);
             self.next_id += 1;
         }
@@ -418,12 +483,68 @@ impl BufferModel {
                 };
                 CowBuffer::set_page_pool_limit(bytes);
             }
+            BufferOp::SaveToFile(h) => {
+                let k = self.pick(h);
+                let saved = self.saved.get_or_insert_with(Saved::new);
+                let kept = &self.kept[k];
+                let base_pages = &saved.base.pages;
+                let want = (0..kept.pages.len())
+                    .filter(|&page| kept.pages[page] != base_pages.get(page).copied().flatten())
+                    .count();
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(&saved.path)
+                    .expect("open the model's file");
+                let written = kept
+                    .buffer
+                    .write_changes(&saved.base.buffer, &file)
+                    .expect("write_changes");
+                assert_eq!(
+                    written, want,
+                    "pages written by write_changes of buffer {k}"
+                );
+                let on_disk = fs::read(&saved.path).expect("read the model's file");
+                assert!(on_disk == kept.bytes, "the file after saving buffer {k}");
+                saved.base = Kept {
+                    buffer: kept.buffer.clone(),
+                    bytes: kept.bytes.clone(),
+                    pages: kept.pages.clone(),
+                };
+            }
+            BufferOp::LoadFromFile(h) => {
+                let k = self.pick(h);
+                let saved = self.saved.get_or_insert_with(Saved::new);
+                let file = File::open(&saved.path).expect("open the model's file");
+                let buffer = CowBuffer::read_file(&file).expect("read_file");
+                let bytes = saved.base.bytes.clone();
+                assert!(buffer == bytes, "read_file into buffer {k}");
+                let pages = bytes
+                    .chunks(PAGE_SIZE)
+                    .map(|chunk| {
+                        chunk.iter().any(|&b| b != 0).then(|| {
+                            self.next_id += 1;
+                            self.next_id - 1
+                        })
+                    })
+                    .collect();
+                self.kept[k] = Kept {
+                    buffer,
+                    bytes,
+                    pages,
+                };
+            }
         }
     }
 
     /// Asserts that every buffer matches its model: bytes, page identities through `stats`,
     /// and, pairwise, `changed_pages`, `==` and `Hash`.
     pub fn check(&self) {
+        if let Some(saved) = &self.saved {
+            assert!(
+                saved.base.buffer == saved.base.bytes,
+                "the base of the next save"
+            );
+        }
         for (k, kept) in self.kept.iter().enumerate() {
             let buffer = &kept.buffer;
             assert_eq!(buffer.len(), kept.bytes.len(), "len of buffer {k}");
@@ -432,14 +553,8 @@ impl BufferModel {
             assert_eq!(buffer.pages().count(), pages);
 
             let mut want = (0, 0, 0); // holes, private, shared
-            for id in &kept.pages {
-                let shared = id.is_some()
-                    && self
-                        .kept
-                        .iter()
-                        .enumerate()
-                        .any(|(j, other)| j != k && other.pages.contains(id));
-                match (id, shared) {
+            for &id in &kept.pages {
+                match (id, self.held_elsewhere(k, id)) {
                     (None, _) => want.0 += 1,
                     (Some(_), false) => want.1 += 1,
                     (Some(_), true) => want.2 += 1,
