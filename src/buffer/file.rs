@@ -45,7 +45,9 @@ pub(super) fn read_file(file: &File) -> io::Result<CowBuffer> {
                 "file longer than the longest CowBuffer (isize::MAX bytes)",
             ));
         }
-        append(&mut buffer, &piece[..n]);
+        // All-zero pages stay holes (`extend_from_slice` writes only the runs of pages with
+        // a nonzero byte).
+        buffer.extend_from_slice(&piece[..n]);
         if n < piece.len() {
             // A read returned 0 bytes: the end of the file.
             return Ok(buffer);
@@ -94,53 +96,6 @@ pub(super) fn write_changes(
         file.set_len(len)?;
     }
     Ok(changed.len())
-}
-
-/// Appends `data` to `buffer`, leaving the pages it covers that would be all zero as holes:
-/// runs of such pages only grow the length (bytes past the end are zero already), runs of the
-/// other pages are copied in with one `write_at` each (which checks for zeros no more).
-fn append(buffer: &mut CowBuffer, data: &[u8]) {
-    let start = buffer.len();
-    // Pieces of `data` that end where the buffer's pages end.
-    let mut pos = 0;
-    while pos < data.len() {
-        let zero = is_zero(&data[pos..page_end(start, pos, data.len())]);
-        let mut end = page_end(start, pos, data.len());
-        while end < data.len() {
-            let next = page_end(start, end, data.len());
-            if is_zero(&data[end..next]) != zero {
-                break;
-            }
-            end = next;
-        }
-        if zero {
-            buffer.resize(start + end);
-        } else {
-            buffer.write_at(start + pos, &data[pos..end]);
-        }
-        pos = end;
-    }
-}
-
-/// Where the piece of `data` (appended at buffer offset `start`) that begins at `pos` ends:
-/// at the end of the buffer's page that holds `start + pos`, or at `len`.
-fn page_end(start: usize, pos: usize, len: usize) -> usize {
-    (PAGE_SIZE - (start + pos) % PAGE_SIZE + pos).min(len)
-}
-
-/// `true` when every byte is zero: ORs 64 bits at a time, 16 words per check, so a zero page
-/// costs a few hundred instructions (the compiler widens them to vector ORs), not 4,096 byte
-/// compares.
-fn is_zero(bytes: &[u8]) -> bool {
-    const WORD: usize = size_of::<u64>();
-    // `chunks_exact` hands out `WORD` bytes, so the fallback (counted as non-zero) is never
-    // taken.
-    let word = |w: &[u8]| u64::from_ne_bytes(w.try_into().unwrap_or([0xFF; WORD]));
-    let mut blocks = bytes.chunks_exact(16 * WORD);
-    blocks
-        .by_ref()
-        .all(|block| block.chunks_exact(WORD).fold(0, |acc, w| acc | word(w)) == 0)
-        && blocks.remainder().iter().all(|&b| b == 0)
 }
 
 /// Reads from `offset` on into `piece` until it is full or a read returns 0 bytes (the end of
@@ -223,31 +178,8 @@ mod portable {
 
 #[cfg(test)]
 mod tests {
-    use alloc::vec::Vec;
-
-    use super::{CowBuffer, PAGE_SIZE, append, is_zero};
-
-    /// `append` at any offset within a page, over runs of zero and non-zero pages, gives the
-    /// bytes and the holes `extend_from_slice` gives.
-    #[test]
-    fn append_matches_extend_from_slice() {
-        let mut data: Vec<u8> = (0..9 * PAGE_SIZE).map(|i| (i % 251) as u8 | 1).collect();
-        data[PAGE_SIZE..4 * PAGE_SIZE].fill(0);
-        data[5 * PAGE_SIZE + 3..7 * PAGE_SIZE].fill(0);
-        data[8 * PAGE_SIZE..].fill(0);
-        for start in [0, 1, PAGE_SIZE - 1, PAGE_SIZE, 2 * PAGE_SIZE + 7] {
-            for cut in [0, 1, PAGE_SIZE, 3 * PAGE_SIZE + 5, data.len()] {
-                let mut head = CowBuffer::zeroed(start);
-                head.write_at(0, &[1]);
-                let (mut ours, mut theirs) = (head.clone(), head);
-                append(&mut ours, &data[..cut]);
-                append(&mut ours, &data[cut..]);
-                theirs.extend_from_slice(&data);
-                assert!(ours == theirs, "start {start}, cut {cut}");
-                assert_eq!(ours.stats(), theirs.stats(), "start {start}, cut {cut}");
-            }
-        }
-    }
+    use super::PAGE_SIZE;
+    use crate::buffer::is_zero;
 
     #[test]
     fn is_zero_sees_every_byte() {

@@ -212,12 +212,20 @@ fn end_within_max(offset: usize, len: usize) -> usize {
     }
 }
 
-/// `true` when every byte is zero; compiled to wide ORs (no early exit inside a block).
+/// `true` when every byte is zero: ORs 64 bits at a time, 16 words per check, so a zero page
+/// costs a few hundred instructions (the compiler widens them to vector ORs), not 4,096 byte
+/// compares. The one zero check of appends, `From` and `read_file`.
 #[inline]
 fn is_zero(bytes: &[u8]) -> bool {
-    bytes
-        .chunks(64)
-        .all(|block| block.iter().fold(0, |acc, &b| acc | b) == 0)
+    const WORD: usize = size_of::<u64>();
+    // `chunks_exact` hands out `WORD` bytes, so the fallback (counted as non-zero) is never
+    // taken.
+    let word = |w: &[u8]| u64::from_ne_bytes(w.try_into().unwrap_or([0xFF; WORD]));
+    let mut blocks = bytes.chunks_exact(16 * WORD);
+    blocks
+        .by_ref()
+        .all(|block| block.chunks_exact(WORD).fold(0, |acc, w| acc | word(w)) == 0)
+        && blocks.remainder().iter().all(|&b| b == 0)
 }
 
 impl CowBuffer {
