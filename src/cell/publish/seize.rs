@@ -414,18 +414,15 @@ impl<T> SwapCell<T> for SeizeCell<T> {
         }));
         let guard = Entered::enter(&self.collector);
         // SAFETY: seize's contract for `Guard::defer_retire`:
-        // - "no longer accessible to any thread that enters after it is removed": the
-        //   retirement stands for `old`, which readers reach only through `current`, and the
-        //   swap above took it out of `current` before this call (readers load `current` with
-        //   seize's `protect` ordering, which pairs with the collector's barriers); the
-        //   `Retired` box itself is never shared. This thread may still be inside an outer
-        //   read of `old` (a `read` closure that writes): `defer_retire`, unlike
-        //   `Collector::retire`, keeps it until this thread's guards have all left.
+        // - "no longer accessible to any thread that enters after it is removed": readers reach
+        //   `old` only through `current`, which the swap above replaced (readers `protect` it,
+        //   pairing with the collector's barriers); the `Retired` box itself is never shared.
+        //   This thread may still be inside an outer read of `old` (a `read` closure that
+        //   writes): `defer_retire`, unlike `Collector::retire`, waits for this thread's guards.
         // - "valid to pass to the reclaimer": `release::<T>` takes `retired` back as the `Box`
-        //   it is, once (seize runs each reclaimer once), and releases the cell's count exactly
-        //   once; `graves` is alive whenever a reclaimer of this collector runs (the cell's
-        //   drop drops the collector, reclaiming every pending retirement, before it frees the
-        //   graves).
+        //   it is, once (seize runs each reclaimer once), and releases the cell's count once;
+        //   `graves` outlives every reclaimer of this collector (the cell's drop drops the
+        //   collector, reclaiming every pending retirement, before it frees the graves).
         unsafe { guard.defer_retire(retired, release::<T>) };
         drop(guard);
         replaced
