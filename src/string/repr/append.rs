@@ -106,22 +106,7 @@ impl CowString {
     /// or in a private block, with room.
     #[inline(always)]
     pub(in crate::string) fn reserve_for_appends(&mut self, n: usize) {
-        let word = self.word();
-        let tag = (word >> 56) as u8;
-        let room = if tag == HEAP {
-            let header = self.header();
-            if header.count.is_unique() {
-                header.capacity - (word & LEN_MASK) as usize
-            } else {
-                0
-            }
-        } else if (INLINE_LEN..HEAP).contains(&tag) {
-            INLINE_CAP - usize::from(tag - INLINE_LEN)
-        } else {
-            // A full inline text, or a static one.
-            0
-        };
-        if room < n {
+        if self.room_in_place(self.word()).is_none_or(|room| room < n) {
             self.move_for_append(n);
         }
     }
@@ -169,18 +154,16 @@ impl CowString {
     ) -> bool {
         let word = self.word();
         if (word >> 56) as u8 == HEAP {
+            let Some(room) = self.room_in_place(word).filter(|&room| room >= n) else {
+                return false;
+            };
             let len = (word & LEN_MASK) as usize;
-            let header = self.header();
-            let room = header.capacity - len;
-            if header.count.is_unique() && room >= n {
-                // SAFETY: `len <= capacity`: the text's end is within its block.
-                write(unsafe { self.ptr.add(len).cast_mut() }, room);
-                // The same tag, the length `len + n <= capacity <= MAX_CAP`: no carry into
-                // the tag byte.
-                self.set_word(word + n as u64);
-                return true;
-            }
-            false
+            // SAFETY: `len <= capacity`: the text's end is within its block.
+            write(unsafe { self.ptr.add(len).cast_mut() }, room);
+            // The same tag, the length `len + n <= capacity <= MAX_CAP`: no carry into the
+            // tag byte.
+            self.set_word(word + n as u64);
+            true
         } else {
             n != 0 && n <= INLINE_CAP && self.push_inline(piece(), n)
         }

@@ -312,17 +312,15 @@ impl CowString {
         if capacity <= INLINE_CAP {
             CowString::new()
         } else {
-            CowString::with_block(capacity, 0)
+            CowString::with_block(capacity)
         }
     }
 
-    /// A heap handle on a new block of `capacity` bytes, of which the caller will fill the
-    /// first `len` (the handle says `len` already).
+    /// An empty heap handle on a new block of `capacity` bytes.
     #[inline]
-    fn with_block(capacity: usize, len: usize) -> Self {
-        debug_assert!(len <= capacity);
+    fn with_block(capacity: usize) -> Self {
         match block::new(capacity) {
-            Ok(ptr) => CowString::pointer(block::data(ptr), len, HEAP),
+            Ok(ptr) => CowString::pointer(block::data(ptr), 0, HEAP),
             Err(fail) => fail.raise(),
         }
     }
@@ -566,19 +564,39 @@ impl CowString {
     /// its first byte and its length: inline, or in a heap block no other handle shares.
     #[inline]
     pub(super) fn writable(&mut self, additional: usize) -> (*mut u8, usize) {
-        let tag = self.tag();
-        if tag == HEAP {
-            let (header, len) = (self.header(), self.pointer_len());
-            if header.count.is_unique() && header.capacity - len >= additional {
-                return (self.ptr.cast_mut(), len);
-            }
-        } else if tag < HEAP {
-            let len = self.inline_len();
-            if additional <= INLINE_CAP - len {
-                return ((self as *mut Self).cast::<u8>(), len);
-            }
+        let word = self.word();
+        if self
+            .room_in_place(word)
+            .is_some_and(|room| room >= additional)
+        {
+            return if (word >> 56) as u8 == HEAP {
+                (self.ptr.cast_mut(), (word & LEN_MASK) as usize)
+            } else {
+                ((self as *mut Self).cast::<u8>(), self.inline_len())
+            };
         }
         self.writable_slow(additional)
+    }
+
+    /// The bytes that can be added to the text in place, `word` being its second word
+    /// ([`word`](Self::word)): the spare capacity of a heap block no other handle shares, or
+    /// the inline bytes left (0 for a full 16-byte text). `None` when the text must move
+    /// before any write: a shared block or a static text. The one test of "writable in place"
+    /// of [`writable`](Self::writable) and the append path.
+    #[inline(always)]
+    pub(super) fn room_in_place(&self, word: u64) -> Option<usize> {
+        let tag = (word >> 56) as u8;
+        if tag == HEAP {
+            let header = self.header();
+            header
+                .count
+                .is_unique()
+                .then(|| header.capacity - (word & LEN_MASK) as usize)
+        } else if tag < HEAP {
+            Some(INLINE_CAP - usize::from(tag.wrapping_sub(INLINE_LEN)).min(INLINE_CAP))
+        } else {
+            None
+        }
     }
 
     /// [`writable`](Self::writable) when the text must move: from inline to heap, out of a
