@@ -19,21 +19,23 @@ pub const PAGE_SIZE: usize = 4096;
 #[cfg(cowkit_small_pages)]
 pub const PAGE_SIZE: usize = 64;
 
-/// log2 of the fan-out of `CowBuffer`'s page table: 16 children per node.
+/// log2 of the fan-out of the page table (`src/table/`) under `CowBuffer` and `CowVec`: 16
+/// children per branch (and 16 pages per buffer leaf).
 ///
 /// Copying a node on the first write after a clone takes a count on each of its children. A
 /// branch's children are nodes, each its own allocation, so each count is a likely cache miss
-/// (a leaf's children are pages, whose counts sit side by side in their arenas). A wide node
-/// makes that first write slow; a narrow one makes the table tall (more hops per access, more
-/// nodes). 16 keeps the first write after cloning 1 GiB short, reads at 5 hops for 1 GiB, and
-/// the table at ~10 bytes per page. Chosen by measurement: the fan-outs tried and their
-/// figures are in the README (`cargo bench --bench buffer`, "first write after a clone").
+/// (a buffer leaf's children are pages, whose counts sit side by side in their arenas). A wide
+/// node makes that first write slow; a narrow one makes the table tall (more hops per access,
+/// more nodes). 16 keeps the first write after cloning 1 GiB short, reads at 5 hops for 1 GiB
+/// (4 for a `CowVec` of a million `u64`), and the buffer's table at ~10 bytes per page. Chosen
+/// by measurement: the fan-outs tried and their figures are in the README (`cargo bench
+/// --bench buffer`, "first write after a clone").
 #[cfg(not(cowkit_small_pages))]
-pub(crate) const PAGE_TABLE_FAN_SHIFT: u32 = 4;
+pub(crate) const TABLE_FAN_SHIFT: u32 = 4;
 /// 4 children per node with `--cfg cowkit_small_pages`, so that tests reach tall tables with
 /// few pages.
 #[cfg(cowkit_small_pages)]
-pub(crate) const PAGE_TABLE_FAN_SHIFT: u32 = 2;
+pub(crate) const TABLE_FAN_SHIFT: u32 = 2;
 
 /// The address space of one page arena, in pages: 512, so 2 MiB with 4 KiB pages, the size of
 /// a transparent huge page on x86-64 (and on ARM64 with 4 KiB base pages). The kernel then
@@ -46,6 +48,19 @@ pub(crate) const PAGE_TABLE_FAN_SHIFT: u32 = 2;
 pub(crate) const ARENA_PAGES: usize = 512;
 
 const _: () = assert!(ARENA_PAGES.is_power_of_two());
+
+/// The bytes of elements one `CowVec` chunk (a leaf of its table) holds at most: 4 KiB, so
+/// 512 `u64`s. The chunk is the unit a write copies beside a live snapshot and the slice
+/// `chunks()` hands out: a large chunk makes iteration a long run of plain slice reads (and the
+/// table small: one walk per chunk); a small one makes the first write after a clone cheap.
+/// The element count is the largest power of two whose elements fit (at least 1); a chunk of
+/// zero-sized elements holds up to `2^(usize::BITS - 1)`. (`--cfg cowkit_small_pages`: 64
+/// bytes, so that tests reach tall tables with few elements.)
+#[cfg(not(cowkit_small_pages))]
+pub(crate) const VEC_CHUNK_BYTES: usize = 4096;
+/// 64 bytes of elements per `CowVec` chunk with `--cfg cowkit_small_pages`.
+#[cfg(cowkit_small_pages)]
+pub(crate) const VEC_CHUNK_BYTES: usize = 64;
 
 /// Versions a seize cell gives up before seize checks the other threads for them (seize's own
 /// default). Each writing thread keeps up to this many replaced versions alive until its batch

@@ -242,6 +242,7 @@ pub mod seize;
 mod shared;
 pub mod string;
 mod sync;
+mod table;
 
 #[cfg(feature = "serde")]
 mod serde;

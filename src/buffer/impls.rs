@@ -9,7 +9,7 @@ use core::hash::{Hash, Hasher};
 use core::ops::ControlFlow;
 
 use super::page::ZEROS;
-use super::{CowBuffer, PAGE_SIZE, pages_for, table};
+use super::{CowBuffer, PAGE_SIZE, leaf, pages_for};
 
 impl Default for CowBuffer {
     /// An empty buffer, as [`CowBuffer::new`].
@@ -38,7 +38,7 @@ impl PartialEq for CowBuffer {
         }
         let len = self.len;
         let pages = 0..pages_for(len);
-        table::diff(&self.table, &other.table, pages, &mut |page_no, a, b| {
+        leaf::diff(&self.table, &other.table, pages, &mut |page_no, a, b| {
             let n = PAGE_SIZE.min(len - page_no * PAGE_SIZE);
             let a = a.map_or(&ZEROS, |p| &p.0);
             let b = b.map_or(&ZEROS, |p| &p.0);

@@ -19,18 +19,18 @@ mod impls;
 #[cfg(feature = "std")]
 mod io;
 // The buffer's one module with unsafe code: page handles into arenas of frames.
+mod leaf;
 #[allow(unsafe_code)]
 mod page;
 mod read;
 #[cfg(any(feature = "arbitrary", feature = "proptest"))]
 pub(crate) mod sketch;
-mod table;
 mod write;
 
 #[cfg(feature = "std")]
 pub use self::io::BufferCursor;
+use self::leaf::PageTable;
 pub use self::read::Bytes;
-use self::table::Table;
 pub use crate::config::PAGE_SIZE;
 use crate::range::slice_range;
 
@@ -143,7 +143,7 @@ pub struct CowBuffer {
     /// The pages. Invariant: holds nothing at or past page `len.div_ceil(PAGE_SIZE)`, its
     /// height is the lowest that covers that many pages, and every byte of the last page past
     /// `len` is zero (so growing never has to clear old bytes).
-    table: Table,
+    table: PageTable,
     /// Length in bytes. Invariant: `len <= MAX_LEN`.
     len: usize,
 }
@@ -240,7 +240,7 @@ impl CowBuffer {
     #[must_use]
     pub const fn new() -> Self {
         CowBuffer {
-            table: Table::new(),
+            table: PageTable::new(),
             len: 0,
         }
     }
@@ -641,7 +641,7 @@ impl CowBuffer {
         let mut changed = Vec::new();
         // Past this buffer's end, `self` holds nothing, so only `base` can differ there.
         let pages = 0..pages_for(self.len);
-        let _ = table::diff(&self.table, &base.table, pages, &mut |page, _, _| {
+        let _ = leaf::diff(&self.table, &base.table, pages, &mut |page, _, _| {
             changed.push(page);
             ControlFlow::Continue(())
         });
@@ -809,9 +809,9 @@ impl CowBuffer {
             let shift = at / PAGE_SIZE;
             tail.resize(self.len - at);
             let moved = shift..pages_for(self.len);
-            let _ = table::diff(
+            let _ = leaf::diff(
                 &self.table,
-                &Table::new(),
+                &PageTable::new(),
                 moved,
                 &mut |page_no, page, _| {
                     let index = page_no - shift;

@@ -8,9 +8,10 @@ use core::fmt;
 use core::iter::FusedIterator;
 use core::ops::Range;
 
+use super::leaf::Pages;
 use super::page::{self, ZEROS};
-use super::table::Reader;
 use super::{CowBuffer, PAGE_SIZE, pages_for};
+use crate::table::Reader;
 
 impl CowBuffer {
     /// The bytes of `range` (within the length) page by page, holes as zeros.
@@ -56,7 +57,7 @@ impl CowBuffer {
 #[derive(Clone)]
 pub(super) struct Chunks<'a> {
     /// The table read, one walk per leaf.
-    reader: Reader<'a>,
+    reader: Reader<'a, Pages>,
     /// The next byte to hand out.
     pos: usize,
     /// The end of the range.
@@ -75,7 +76,7 @@ impl<'a> Iterator for Chunks<'a> {
         }
         let page_no = self.pos / PAGE_SIZE;
         // The slots from this page to the end of the range or of its leaf, `slots[0]` this one.
-        let slots = self.reader.slots(page_no..pages_for(self.end));
+        let slots = self.reader.items(page_no..pages_for(self.end));
         let bytes = match slots.filter(|slots| slots[0].is_some()) {
             Some(slots) => page::run(slots, if self.runs { slots.len() } else { 1 }),
             None => &ZEROS[..],

@@ -43,7 +43,7 @@ impl CowBuffer {
             let page_no = pos / PAGE_SIZE;
             // The slots of this leaf that the range covers, in one walk: `slots[i]` is page
             // `page_no + i`.
-            let slots = self.table.slots_mut(page_no..pages_for(range.end));
+            let slots = self.table.items_mut(page_no..pages_for(range.end));
             // Their counts sit side by side in arena headers; load them before the checks.
             slots.iter().flatten().for_each(PageRef::prefetch);
             for (i, page) in slots.iter_mut().enumerate() {
