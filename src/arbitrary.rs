@@ -160,3 +160,17 @@ mod collections {
         }
     }
 }
+
+impl<'a, T: Arbitrary<'a> + Clone> Arbitrary<'a> for crate::vec::CowVec<T> {
+    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+        u.arbitrary_iter()?.collect()
+    }
+
+    fn arbitrary_take_rest(u: Unstructured<'a>) -> Result<Self> {
+        u.arbitrary_take_rest_iter()?.collect()
+    }
+
+    fn size_hint(depth: usize) -> (usize, Option<usize>) {
+        alloc::vec::Vec::<T>::size_hint(depth)
+    }
+}

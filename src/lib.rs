@@ -10,6 +10,8 @@
 //! handle still shares it. [`CowString`] uses the same count and rules for its heap block;
 //! [`CowBuffer`]'s page-table nodes are `Shared` allocations, and its pages use the same count
 //! and rules, kept side by side in the header of the 2 MiB arena they are carved from.
+//! [`CowVec<T>`] stands on the same page table, with chunks of elements where the buffer has
+//! pages of bytes.
 //!
 //! ```
 //! use cowkit::{CowString, Shared};
@@ -60,6 +62,7 @@
 //! | [`CowList<T>`], [`CowSet<T>`] | O(1), as `CowCell` | as `CowCell`, then a slice index or an O(n) scan | each write: O(n), one copy into an exact-size `Vec` (no copy at all when nothing changes, e.g. `push_if_absent` of a present value); a batch in one `update`: one copy | the same | one `Vec` per live version |
 //! | [`CowMap<K, V, S>`] | O(1), as `CowCell` | as `CowCell`, then a hash lookup | each write: O(n), one `HashMap::clone` (none when nothing changes); a batch in one `update`: one clone | the same | one `HashMap` per live version |
 //! | [`CowBuffer`] | O(1) at any size: one atomic increment on the page table's root | one table walk per 16 pages (5 hops for 1 GiB), then a copy out; holes read as zeros | per page written: one 4 KiB page copy + the table path (each copied node takes a count on its 16 children) | in place | each page held + 16 bytes in its arena + ~10 bytes of table per page; never-written pages (holes) take nothing |
+//! | [`CowVec<T>`] | O(1) at any length: two atomic increments (the table's root, the last chunk) | `v[i]`: a table walk (4 hops for a million `u64`); iteration: one walk per chunk of ~4 KiB, then slice reads | per chunk written: one chunk copy (`T::clone` of up to 4 KiB of elements) + its table path (16 count increments per node) | in place; `push`/`pop` amortized O(1) | the elements + ~4% (chunk nodes and table); a `Vec` of chunks, not one allocation |
 //!
 //! A byte buffer in [`PAGE_SIZE`] pages shares them the way the kernel shares a process's
 //! memory after `fork()`, without a fault or a syscall:
@@ -243,6 +246,7 @@ mod shared;
 pub mod string;
 mod sync;
 mod table;
+pub mod vec;
 
 #[cfg(feature = "serde")]
 mod serde;
@@ -279,3 +283,4 @@ pub use crate::list::set::CowSet;
 pub use crate::map::CowMap;
 pub use crate::shared::Shared;
 pub use crate::string::{CowString, ToCowString};
+pub use crate::vec::CowVec;

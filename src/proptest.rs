@@ -129,3 +129,13 @@ mod collections {
         }
     }
 }
+
+impl<T: Arbitrary + Clone> Arbitrary for crate::vec::CowVec<T> {
+    type Parameters = <Vec<T> as Arbitrary>::Parameters;
+    type Strategy = Map<StrategyFor<Vec<T>>, fn(Vec<T>) -> Self>;
+
+    /// A `Vec<T>`'s strategy, moved into chunks: it shrinks as the `Vec` does.
+    fn arbitrary_with(args: Self::Parameters) -> Self::Strategy {
+        any_with::<Vec<T>>(args).prop_map(crate::vec::CowVec::from)
+    }
+}

@@ -191,3 +191,40 @@ mod collections {
         }
     }
 }
+
+impl<T: Serialize> Serialize for crate::vec::CowVec<T> {
+    /// Serializes as a sequence with its length up front, exactly as `Vec<T>` does, streamed
+    /// chunk by chunk.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Clone> Deserialize<'de> for crate::vec::CowVec<T> {
+    /// Deserializes a sequence, pushing each element (no `Vec` gathered first).
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// Accepts a sequence of `T`.
+        struct Elements<T>(core::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de> + Clone> serde::de::Visitor<'de> for Elements<T> {
+            type Value = crate::vec::CowVec<T>;
+
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a sequence")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = crate::vec::CowVec::new();
+                while let Some(x) = seq.next_element()? {
+                    out.push(x);
+                }
+                Ok(out)
+            }
+        }
+
+        deserializer.deserialize_seq(Elements(core::marker::PhantomData))
+    }
+}

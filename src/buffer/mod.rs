@@ -338,7 +338,7 @@ impl CowBuffer {
             return;
         }
         let keep = pages_for(new_len);
-        self.table.punch(keep..pages_for(self.len));
+        self.table.punch(keep..pages_for(self.len), &mut drop);
         // Keep the bytes past the end zero (the field invariant): clear the cut-off part of
         // the new last page, up to where it held data.
         let tail_end = self.len.min(keep * PAGE_SIZE);
@@ -502,7 +502,7 @@ impl CowBuffer {
             range.end / PAGE_SIZE
         };
         if first_whole < end_whole {
-            self.table.punch(first_whole..end_whole);
+            self.table.punch(first_whole..end_whole, &mut drop);
             self.zero_present(range.start..first_whole * PAGE_SIZE);
             self.zero_present((end_whole * PAGE_SIZE).min(range.end)..range.end);
         } else {

@@ -18,7 +18,10 @@ use core::mem::{self, ManuallyDrop};
 use core::ops::Deref;
 use core::ptr::NonNull;
 
-/// The single heap allocation behind a [`Shared<T>`].
+/// The single heap allocation behind a [`Shared<T>`]. The count comes first (`repr(C)`), so
+/// that it shares a cache line with the start of the value: a write through `make_mut` checks
+/// the count and then touches the value, and a table walk reads a node's first bytes.
+#[repr(C)]
 struct Inner<T> {
     /// How many `Shared` handles point here.
     count: RefCount,
@@ -239,17 +242,28 @@ impl<T> Shared<T> {
         T: Clone,
     {
         if !this.inner().count.is_unique() {
-            // Clone before touching `this`: a panicking `T::clone` leaves it untouched.
-            let copy = Shared::new(T::clone(this));
-            // `this` holds the copy before the old handle drops, so a panic in the old value's
-            // `Drop` (other handles may have gone meanwhile, making this the last) leaves `this`
-            // valid and pointing at the copy.
-            drop(mem::replace(this, copy));
+            Shared::unshare(this);
         }
         // SAFETY: `this` is unique now: either the check above saw a count of 1 (with the
         // Acquire ordering `get_mut` relies on), or `this` is the copy we just made, which no
         // one else has seen. We hold it by `&mut` for the returned borrow's lifetime.
         unsafe { &mut (*this.ptr.as_ptr()).value }
+    }
+
+    /// [`make_mut`](Self::make_mut)'s copy, out of line so that the unique case (a load and a
+    /// compare) inlines into every write path.
+    #[cold]
+    #[inline(never)]
+    fn unshare(this: &mut Self)
+    where
+        T: Clone,
+    {
+        // Clone before touching `this`: a panicking `T::clone` leaves it untouched.
+        let copy = Shared::new(T::clone(this));
+        // `this` holds the copy before the old handle drops, so a panic in the old value's
+        // `Drop` (other handles may have gone meanwhile, making this the last) leaves `this`
+        // valid and pointing at the copy.
+        drop(mem::replace(this, copy));
     }
 
     /// The value, when `this` is the only handle; else `this` back, unchanged.
@@ -377,8 +391,8 @@ impl<T> Shared<T> {
     /// a page-table node prefetches all its children first, so that their cache misses overlap
     /// instead of each waiting behind the previous locked increment.
     ///
-    /// The count's own address is prefetched, not the allocation's start: `Inner` is not
-    /// `repr(C)`, so the compiler may place the count after a large value.
+    /// The count's own address is prefetched (the allocation's start, as `Inner` is
+    /// `repr(C)` with the count first).
     #[inline]
     pub(crate) fn prefetch(this: &Self) {
         prefetch(&this.inner().count);

@@ -2,7 +2,7 @@
 //! buffer's leaves hold page handles (`buffer/leaf.rs`); the vector's hold a chunk of elements
 //! (`vec/chunk.rs`). Both get the same walks, written here once:
 //!
-//! - reads: [`Table::leaf`], [`Table::items`], [`Reader`] (a walk kept between lookups);
+//! - reads: [`Table::leaf`], [`Table::item`], [`Reader`] (a walk kept between lookups);
 //! - writes: [`Table::leaf_mut`], [`Table::items_mut`] and [`Table::place_mut`], which copy
 //!   every node on the path that another table shares (copy-on-write along one path);
 //! - [`Table::punch`] (holes and truncation), [`Table::census`] (one depth-first pass for
@@ -92,6 +92,14 @@ impl<L: Leaf> Node<L> {
         }
     }
 
+    /// The leaf of a level 1 node, by value.
+    pub(crate) fn into_leaf(self) -> L {
+        match self {
+            Node::Leaf(leaf) => leaf,
+            Node::Branch(_) => unreachable!("a branch where a leaf belongs"),
+        }
+    }
+
     /// The leaf of a level 1 node, writable.
     #[inline]
     pub(crate) fn leaf_mut(&mut self) -> &mut L {
@@ -155,6 +163,16 @@ fn slot<L: Leaf>(item: usize, level: u32) -> usize {
             .unwrap_or(0)
             & (FAN - 1)
     }
+}
+
+/// The slot of a branch that leads to item `item`, where the branch's children each cover
+/// `2^shift` items: [`slot`] for a branch whose level's shift is known.
+#[inline]
+fn branch_slot(item: usize, shift: u32) -> usize {
+    // `shift < usize::BITS` in any table: a branch exists only where its children cover fewer
+    // items than a `usize` counts, so the shift wraps nothing.
+    debug_assert!(shift < usize::BITS);
+    item.wrapping_shr(shift) & (FAN - 1)
 }
 
 /// The slots, in the leaf that holds item `items.start`, of the items from `items.start` up to
@@ -225,36 +243,31 @@ impl<L: Leaf> Table<L> {
     /// The leaf that holds item `item`, or `None` when there is none.
     #[inline]
     pub(crate) fn leaf(&self, item: usize) -> Option<&L> {
+        self.node(item, 1).map(Node::leaf)
+    }
+
+    /// The node at `level` (from 1, the leaves, to the height) on the path to item `item`, or
+    /// `None` when there is none.
+    #[inline]
+    fn node(&self, item: usize, level: u32) -> Option<&Node<L>> {
         let mut node = self.root.as_deref()?;
-        let mut level = self.height;
-        loop {
-            match node {
-                Node::Leaf(leaf) => {
-                    debug_assert_eq!(level, 1, "leaves live at level 1");
-                    return Some(leaf);
-                }
-                Node::Branch(children) => {
-                    node = children[slot::<L>(item, level)].as_deref()?;
-                    level -= 1;
-                }
-            }
+        // Down from the root: at each branch the slot is the item's bits at `shift` (the
+        // height says how many branches there are, so the loop needs no test of the kind).
+        let mut shift = L::SHIFT + FAN_SHIFT * self.height;
+        for _ in level..self.height {
+            shift -= FAN_SHIFT;
+            let Node::Branch(children) = node else {
+                unreachable!("a leaf above level 1")
+            };
+            node = children[branch_slot(item, shift - FAN_SHIFT)].as_deref()?;
         }
+        Some(node)
     }
 
     /// The item at index `item`, or `None` when its leaf is missing or holds fewer items.
     #[inline]
     pub(crate) fn item(&self, item: usize) -> Option<&L::Item> {
         self.leaf(item)?.items().get(slot::<L>(item, 1))
-    }
-
-    /// The items from `items.start` (not empty) up to `items.end` or the end of the leaf that
-    /// holds `items.start`, whichever comes first, and as far as that leaf holds items:
-    /// `slice[i]` is item `items.start + i`. `None` when that leaf is missing.
-    #[inline]
-    pub(crate) fn items(&self, items: Range<usize>) -> Option<&[L::Item]> {
-        let slots = leaf_slots::<L>(&items);
-        let leaf = self.leaf(items.start)?.items();
-        Some(&leaf[slots.start.min(leaf.len())..slots.end.min(leaf.len())])
     }
 
     /// A reader of this table's leaves in any order, which walks again only when the leaf
@@ -264,6 +277,8 @@ impl<L: Leaf> Table<L> {
             table: self,
             leaf_no: usize::MAX,
             leaf: None,
+            parent_no: usize::MAX,
+            parent: None,
         }
     }
 
@@ -274,6 +289,29 @@ impl<L: Leaf> Table<L> {
             (Some(a), Some(b)) => Shared::ptr_eq(a, b),
             (None, None) => true,
             _ => false,
+        }
+    }
+
+    /// Hands over every leaf in item order, consuming the table: `Ok(leaf)` for a leaf this
+    /// table held alone (moved out), `Err(&leaf)` for one it shared with another table.
+    pub(crate) fn into_leaves(self, visit: &mut impl FnMut(Result<L, &L>)) {
+        fn shared<L>(node: &Node<L>, visit: &mut impl FnMut(Result<L, &L>)) {
+            match node {
+                Node::Leaf(leaf) => visit(Err(leaf)),
+                Node::Branch(children) => children.iter().flatten().for_each(|c| shared(c, visit)),
+            }
+        }
+        fn owned<L>(node: Shared<Node<L>>, visit: &mut impl FnMut(Result<L, &L>)) {
+            match Shared::try_unwrap(node) {
+                Ok(Node::Leaf(leaf)) => visit(Ok(leaf)),
+                Ok(Node::Branch(children)) => {
+                    children.into_iter().flatten().for_each(|c| owned(c, visit))
+                }
+                Err(node) => shared(&node, visit),
+            }
+        }
+        if let Some(root) = self.root {
+            owned(root, visit);
         }
     }
 
@@ -295,13 +333,15 @@ impl<L: Leaf + Clone> Table<L> {
     #[inline]
     pub(crate) fn place_mut(&mut self, item: usize) -> &mut Option<LeafRef<L>> {
         let mut level = self.height;
+        let mut shift = L::SHIFT + FAN_SHIFT * self.height;
         let mut place = &mut self.root;
         while level > 1 {
+            shift -= FAN_SHIFT;
             let node = place.get_or_insert_with(|| Shared::new(Node::empty(level)));
-            match Shared::make_mut(node) {
-                Node::Branch(children) => place = &mut children[slot::<L>(item, level)],
-                Node::Leaf(_) => unreachable!("a leaf above level 1"),
-            }
+            let Node::Branch(children) = Shared::make_mut(node) else {
+                unreachable!("a leaf above level 1")
+            };
+            place = &mut children[branch_slot(item, shift - FAN_SHIFT)];
             level -= 1;
         }
         place
@@ -328,10 +368,12 @@ impl<L: Leaf + Clone> Table<L> {
     }
 
     /// Empties every item in `items`, and drops nodes left with nothing under them. Nodes
-    /// wholly inside the range are dropped without being visited.
-    pub(crate) fn punch(&mut self, items: Range<usize>) {
+    /// wholly inside the range are detached without being visited and handed to `removed`
+    /// (which drops them, or keeps them to drop once its owner is consistent again: the
+    /// vector's elements run user code when dropped); leaves cut in part are cleared in place.
+    pub(crate) fn punch(&mut self, items: Range<usize>, removed: &mut impl FnMut(Shared<Node<L>>)) {
         if !items.is_empty() {
-            punch(&mut self.root, self.height, 0, &items);
+            punch(&mut self.root, self.height, 0, &items, removed);
         }
     }
 
@@ -349,8 +391,9 @@ impl<L: Leaf + Clone> Table<L> {
     }
 }
 
-/// A walk over one table kept between lookups, from [`Table::reader`]: lookups of items in one
-/// leaf after another cost one walk per leaf, not one per item.
+/// A walk over one table kept between lookups, from [`Table::reader`]: it keeps the last leaf
+/// and the last branch above the leaves, so that lookups in one leaf after another cost one
+/// walk per `FAN` leaves, not one per item.
 pub(crate) struct Reader<'a, L> {
     /// The table read.
     table: &'a Table<L>,
@@ -359,6 +402,11 @@ pub(crate) struct Reader<'a, L> {
     leaf_no: usize,
     /// Leaf `leaf_no`, or `None` when it is missing.
     leaf: Option<&'a L>,
+    /// The number of the level 2 branch `parent` is, counted in such branches from item 0
+    /// (`usize::MAX` before the first lookup).
+    parent_no: usize,
+    /// Branch `parent_no`, or `None` when it is missing (or the table has no level 2).
+    parent: Option<&'a Node<L>>,
 }
 
 impl<L> Clone for Reader<'_, L> {
@@ -368,17 +416,43 @@ impl<L> Clone for Reader<'_, L> {
 }
 
 impl<'a, L: Leaf> Reader<'a, L> {
-    /// [`Table::items`], walking only when `items.start` lies in another leaf than the last
-    /// lookup's.
+    /// [`Table::leaf`], walking only when `item` lies in another leaf than the last lookup's,
+    /// and from the root only when under another level 2 branch.
     #[inline]
-    pub(crate) fn items(&mut self, items: Range<usize>) -> Option<&'a [L::Item]> {
-        let leaf_no = items.start >> L::SHIFT;
+    pub(crate) fn leaf(&mut self, item: usize) -> Option<&'a L> {
+        let leaf_no = item >> L::SHIFT;
         if leaf_no != self.leaf_no {
             self.leaf_no = leaf_no;
-            self.leaf = self.table.leaf(items.start);
+            self.leaf = self.find(item);
         }
+        self.leaf
+    }
+
+    /// The leaf that holds `item`, through the kept level 2 branch when it is the right one.
+    fn find(&mut self, item: usize) -> Option<&'a L> {
+        if self.table.height == 1 {
+            return self.table.leaf(item);
+        }
+        let parent_no = item.checked_shr(L::SHIFT + FAN_SHIFT).unwrap_or(0);
+        if parent_no != self.parent_no {
+            self.parent_no = parent_no;
+            self.parent = self.table.node(item, 2);
+        }
+        match self.parent? {
+            Node::Branch(children) => children[branch_slot(item, L::SHIFT)]
+                .as_deref()
+                .map(Node::leaf),
+            Node::Leaf(_) => unreachable!("a leaf above level 1"),
+        }
+    }
+
+    /// The items from `items.start` (not empty) up to `items.end` or the end of the leaf that
+    /// holds `items.start`, whichever comes first, and as far as that leaf holds items:
+    /// `slice[i]` is item `items.start + i`; `None` when that leaf is missing.
+    #[inline]
+    pub(crate) fn items(&mut self, items: Range<usize>) -> Option<&'a [L::Item]> {
         let slots = leaf_slots::<L>(&items);
-        let leaf = self.leaf?.items();
+        let leaf = self.leaf(items.start)?.items();
         Some(&leaf[slots.start.min(leaf.len())..slots.end.min(leaf.len())])
     }
 }
@@ -389,6 +463,7 @@ fn punch<L: Leaf + Clone>(
     level: u32,
     first: usize,
     items: &Range<usize>,
+    removed: &mut impl FnMut(Shared<Node<L>>),
 ) {
     let Some(node) = slot else { return };
     let last = first.saturating_add(span::<L>(level));
@@ -398,7 +473,9 @@ fn punch<L: Leaf + Clone>(
     if items.start <= first && last <= items.end {
         // The whole subtree goes (the buffer's unique pages return to the pool as its leaves
         // drop).
-        *slot = None;
+        if let Some(node) = slot.take() {
+            removed(node);
+        }
         return;
     }
     let node = Shared::make_mut(node);
@@ -414,7 +491,7 @@ fn punch<L: Leaf + Clone>(
             let lo = items.start.saturating_sub(first) / child_span;
             let hi = ((items.end - first - 1) / child_span).min(FAN - 1);
             for (i, child) in children.iter_mut().enumerate().take(hi + 1).skip(lo) {
-                punch(child, level - 1, first + i * child_span, items);
+                punch(child, level - 1, first + i * child_span, items, removed);
             }
         }
     }
