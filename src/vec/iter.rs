@@ -103,8 +103,9 @@ impl<T: fmt::Debug> fmt::Debug for Chunks<'_, T> {
     }
 }
 
-/// Flattens pieces (slices' iterators) into their elements, front and back, with the count
-/// left: the one flattening behind [`Iter`] and [`IterMut`].
+/// Flattens pieces (slices' iterators) into their elements, front and back: the one
+/// flattening behind [`Iter`] and [`IterMut`]. The count left is kept per piece, not per
+/// element, so that `next` is a slice iterator's `next` and a test.
 #[derive(Clone)]
 struct Flat<P, S> {
     /// The pieces not yet started.
@@ -113,47 +114,67 @@ struct Flat<P, S> {
     front: S,
     /// The piece being read from the back.
     back: S,
-    /// Elements left.
-    len: usize,
+    /// Elements in `pieces`.
+    middle: usize,
 }
 
 impl<P, S> Flat<P, S>
 where
     P: DoubleEndedIterator<Item = S>,
-    S: DoubleEndedIterator,
+    S: DoubleEndedIterator + ExactSizeIterator,
 {
+    /// Elements left.
+    #[inline]
+    fn len(&self) -> usize {
+        self.front.len() + self.middle + self.back.len()
+    }
+
     #[inline]
     fn next(&mut self) -> Option<S::Item> {
+        match self.front.next() {
+            Some(x) => Some(x),
+            None => self.next_piece(),
+        }
+    }
+
+    /// [`next`](Self::next) at the end of the front piece.
+    #[cold]
+    fn next_piece(&mut self) -> Option<S::Item> {
         loop {
-            if let Some(x) = self.front.next() {
-                self.len -= 1;
-                return Some(x);
-            }
             match self.pieces.next() {
-                Some(piece) => self.front = piece,
-                None => {
-                    let x = self.back.next()?;
-                    self.len -= 1;
-                    return Some(x);
+                Some(piece) => {
+                    self.middle -= piece.len();
+                    self.front = piece;
+                    if let Some(x) = self.front.next() {
+                        return Some(x);
+                    }
                 }
+                None => return self.back.next(),
             }
         }
     }
 
     #[inline]
     fn next_back(&mut self) -> Option<S::Item> {
+        match self.back.next_back() {
+            Some(x) => Some(x),
+            None => self.next_back_piece(),
+        }
+    }
+
+    /// [`next_back`](Self::next_back) at the start of the back piece.
+    #[cold]
+    fn next_back_piece(&mut self) -> Option<S::Item> {
         loop {
-            if let Some(x) = self.back.next_back() {
-                self.len -= 1;
-                return Some(x);
-            }
             match self.pieces.next_back() {
-                Some(piece) => self.back = piece,
-                None => {
-                    let x = self.front.next_back()?;
-                    self.len -= 1;
-                    return Some(x);
+                Some(piece) => {
+                    self.middle -= piece.len();
+                    self.back = piece;
+                    if let Some(x) = self.back.next_back() {
+                        return Some(x);
+                    }
                 }
+                None => return self.front.next_back(),
             }
         }
     }
@@ -187,7 +208,7 @@ impl<'a, T> Iter<'a, T> {
                 pieces: vec.chunks().map(<[T]>::iter),
                 front: [].iter(),
                 back: [].iter(),
-                len: vec.len,
+                middle: vec.len,
             },
         }
     }
@@ -210,7 +231,7 @@ impl<'a, T> Iterator for Iter<'a, T> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.flat.len, Some(self.flat.len))
+        (self.flat.len(), Some(self.flat.len()))
     }
 
     #[inline]
@@ -249,7 +270,7 @@ impl<'a, T> IterMut<'a, T> {
                 pieces: chunks.into_iter().map(<[T]>::iter_mut),
                 front: [].iter_mut(),
                 back: [].iter_mut(),
-                len,
+                middle: len,
             },
         }
     }
@@ -264,7 +285,7 @@ impl<'a, T> Iterator for IterMut<'a, T> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.flat.len, Some(self.flat.len))
+        (self.flat.len(), Some(self.flat.len()))
     }
 
     #[inline]
@@ -286,7 +307,7 @@ impl<T> FusedIterator for IterMut<'_, T> {}
 impl<T: fmt::Debug> fmt::Debug for IterMut<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IterMut")
-            .field("len", &self.flat.len)
+            .field("len", &self.flat.len())
             .finish_non_exhaustive()
     }
 }
