@@ -128,8 +128,11 @@ impl VecModel {
     /// One empty handle.
     pub fn new() -> Self {
         quiet_expected_panics();
-        let long = CowVec::from(vec![0u64; 1 << 16]);
-        let chunk = long.chunks().next().map_or(1, <[u64]>::len);
+        static CHUNK: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let chunk = *CHUNK.get_or_init(|| {
+            let long = CowVec::from(vec![0u64; 1 << 16]);
+            long.chunks().next().map_or(1, <[u64]>::len)
+        });
         VecModel {
             handles: vec![CowVec::new()],
             models: vec![Vec::new()],
