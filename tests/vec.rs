@@ -368,6 +368,37 @@ fn writes_on_a_large_vector() {
     check(&v, &want);
 }
 
+/// A million elements: a table one level taller than at [`LARGE`] for 4 KiB chunks and a
+/// fan-out of 16 (1,954 chunks). Writes at both ends and in the middle beside a snapshot, a
+/// split far from the start and the append back, pushes and pops across the last chunk.
+#[test]
+fn a_million_elements() {
+    const M: usize = 1_000_000;
+    let mut want = counting(M);
+    let snapshot = CowVec::from(want.clone());
+    let mut v = snapshot.clone();
+    for i in [0, 1, M / 2, M - 2, M - 1] {
+        v[i] = 7;
+        want[i] = 7;
+        assert_eq!(snapshot[i], i as u64);
+    }
+    let tail = v.split_off(700_001);
+    let mut want_tail = want.split_off(700_001);
+    check(&tail, &want_tail);
+    let mut tail = tail;
+    v.append(&mut tail);
+    want.append(&mut want_tail);
+    for k in 0..3000 {
+        v.push(k);
+        want.push(k);
+    }
+    for _ in 0..4500 {
+        assert_eq!(v.pop(), want.pop());
+    }
+    check(&v, &want);
+    check(&snapshot, &counting(M));
+}
+
 /// Builds a vector one `push` at a time across many chunks and table heights, reading back
 /// after every growth step; then shrinks it back one `pop` at a time.
 #[test]
