@@ -18,6 +18,17 @@ fn noise(seed: u64, len: usize) -> Vec<u8> {
         .collect()
 }
 
+/// Asserts that a generated vector is valid: its chunks are non-empty and together are what
+/// its iterator yields, both ways, and its length.
+#[allow(dead_code)]
+fn valid_vec<T: PartialEq + std::fmt::Debug>(v: &cowkit::CowVec<T>) {
+    let by_chunks: Vec<&T> = v.chunks().flatten().collect();
+    assert!(v.chunks().all(|chunk| !chunk.is_empty()));
+    assert_eq!(by_chunks, v.iter().collect::<Vec<_>>());
+    assert_eq!(v.iter().len(), v.len());
+    assert!(v.iter().rev().eq(by_chunks.into_iter().rev()));
+}
+
 /// What a generated buffer looks like, checked against its own bytes.
 #[allow(dead_code)]
 fn shape(buffer: &cowkit::CowBuffer) -> (usize, usize, usize) {
@@ -42,9 +53,11 @@ mod arbitrary_impls {
     use std::collections::HashMap;
 
     use arbitrary::{Arbitrary, Unstructured};
-    use cowkit::{CowBuffer, CowCell, CowList, CowMap, CowSet, CowString, PAGE_SIZE, Shared};
+    use cowkit::{
+        CowBuffer, CowCell, CowList, CowMap, CowSet, CowString, CowVec, PAGE_SIZE, Shared,
+    };
 
-    use super::{noise, shape};
+    use super::{noise, shape, valid_vec};
 
     /// Each wrapper makes, from the same bytes, the value its std type makes.
     #[test]
@@ -58,6 +71,14 @@ mod arbitrary_impls {
             assert_eq!(string.is_inline(), text.len() <= 16);
             let vec = Vec::<u16>::arbitrary(&mut Unstructured::new(&data)).unwrap();
             assert!(same(&|u| CowList::<u16>::arbitrary(u).unwrap() == vec));
+            assert!(same(&|u| {
+                let v = CowVec::<u16>::arbitrary(u).unwrap();
+                valid_vec(&v);
+                v.to_vec() == vec
+            }));
+            let rest = Vec::<u16>::arbitrary_take_rest(Unstructured::new(&data)).unwrap();
+            let v = CowVec::<u16>::arbitrary_take_rest(Unstructured::new(&data)).unwrap();
+            assert_eq!(v.to_vec(), rest);
             assert!(same(&|u| *Shared::<Vec<u16>>::arbitrary(u).unwrap() == vec));
             assert!(same(&|u| *CowCell::<Vec<u16>>::arbitrary(u)
                 .unwrap()
@@ -68,6 +89,7 @@ mod arbitrary_impls {
         }
         assert_eq!(Shared::<u64>::size_hint(0), u64::size_hint(0));
         assert_eq!(CowList::<u8>::size_hint(0), Vec::<u8>::size_hint(0));
+        assert_eq!(CowVec::<u64>::size_hint(0), Vec::<u64>::size_hint(0));
     }
 
     /// A set keeps each element once, in the order of first appearance.
@@ -128,12 +150,12 @@ mod arbitrary_impls {
 
 #[cfg(feature = "proptest")]
 mod proptest_impls {
-    use cowkit::{CowBuffer, CowCell, CowList, CowMap, CowSet, CowString, Shared};
+    use cowkit::{CowBuffer, CowCell, CowList, CowMap, CowSet, CowString, CowVec, Shared};
     use proptest::prelude::*;
     use proptest::strategy::ValueTree;
     use proptest::test_runner::TestRunner;
 
-    use super::shape;
+    use super::{shape, valid_vec};
 
     proptest! {
         #[test]
@@ -145,6 +167,7 @@ mod proptest_impls {
             set in any::<CowSet<u8>>(),
             map in any::<CowMap<u8, u8>>(),
             buffer in any::<CowBuffer>(),
+            vec in any::<CowVec<u8>>(),
         ) {
             prop_assert_eq!(Shared::strong_count(&shared), 1);
             prop_assert_eq!(string.is_inline(), string.len() <= 16);
@@ -156,6 +179,17 @@ mod proptest_impls {
             }
             prop_assert_eq!(map.to_hash_map().len(), map.len());
             shape(&buffer);
+            valid_vec(&vec);
+        }
+
+        /// `any::<CowVec<T>>()` takes `Vec<T>`'s parameters: a size range gives vectors of
+        /// those lengths.
+        #[test]
+        fn vec_strategy_takes_vecs_parameters(
+            vec in any_with::<CowVec<u64>>((proptest::collection::SizeRange::from(900..1100), ()))
+        ) {
+            prop_assert!((900..1100).contains(&vec.len()));
+            valid_vec(&vec);
         }
     }
 

@@ -19,6 +19,7 @@ use models::list::{ListModel, ListOp};
 use models::map::{MapModel, MapOp};
 use models::shared::{SharedModel, SharedOp};
 use models::string::{StringModel, StringOp};
+use models::vec::{VecModel, VecOp};
 
 /// Small indices and bytes: the model wraps indices around the live handles.
 fn shared_op() -> impl Strategy<Value = SharedOp> {
@@ -197,6 +198,41 @@ fn map_op() -> impl Strategy<Value = MapOp> {
     ]
 }
 
+/// Handles 0..6 (wrapped around the live ones); indices and values small and raw (the model
+/// takes indices modulo `len + 2`, so some fall past the end); bulk lengths any `u16` (the
+/// model scales them by the chunk length, one in four a run of many chunks).
+fn vec_op() -> impl Strategy<Value = VecOp> {
+    let h = 0u8..6;
+    let ix = prop_oneof![0u16..16, any::<u16>()];
+    let x = 0u16..300;
+    let len = any::<u16>();
+    let seed = any::<u8>();
+    prop_oneof![
+        3 => h.clone().prop_map(VecOp::Fork),
+        1 => h.clone().prop_map(VecOp::Drop),
+        2 => (any::<u8>(), len, seed).prop_map(|(w, l, s)| VecOp::Build(w, l, s)),
+        3 => (h.clone(), x.clone()).prop_map(|(h, x)| VecOp::Push(h, x)),
+        1 => h.clone().prop_map(VecOp::Pop),
+        2 => (h.clone(), ix.clone(), x.clone()).prop_map(|(h, i, x)| VecOp::Insert(h, i, x)),
+        2 => (h.clone(), ix.clone()).prop_map(|(h, i)| VecOp::Remove(h, i)),
+        4 => (h.clone(), ix.clone(), x.clone()).prop_map(|(h, i, x)| VecOp::Set(h, i, x)),
+        2 => (h.clone(), ix.clone(), x.clone()).prop_map(|(h, i, x)| VecOp::GetMut(h, i, x)),
+        1 => (h.clone(), ix.clone(), ix.clone()).prop_map(|(h, a, b)| VecOp::Swap(h, a, b)),
+        1 => (h.clone(), ix.clone()).prop_map(|(h, i)| VecOp::Truncate(h, i)),
+        1 => h.clone().prop_map(VecOp::Clear),
+        1 => (h.clone(), any::<u8>()).prop_map(|(h, k)| VecOp::Retain(h, k)),
+        2 => (h.clone(), ix.clone()).prop_map(|(h, i)| VecOp::SplitOff(h, i)),
+        2 => (h.clone(), h.clone()).prop_map(|(h, o)| VecOp::Append(h, o)),
+        3 => (h.clone(), len, seed).prop_map(|(h, l, s)| VecOp::Extend(h, l, s)),
+        1 => (h.clone(), len, seed).prop_map(|(h, l, s)| VecOp::ExtendRef(h, l, s)),
+        1 => (h.clone(), x).prop_map(|(h, d)| VecOp::AddAll(h, d)),
+        2 => (h.clone(), ix).prop_map(|(h, i)| VecOp::Read(h, i)),
+        1 => (h.clone(), any::<u16>()).prop_map(|(h, p)| VecOp::Iterate(h, p)),
+        1 => (h.clone(), any::<u8>()).prop_map(|(h, k)| VecOp::IntoIter(h, k)),
+        2 => (h.clone(), h).prop_map(|(a, b)| VecOp::Compare(a, b)),
+    ]
+}
+
 /// Runs the block once per publication strategy, with `P` naming it: the same operations check
 /// `cowkit::CowList` and `cowkit::seize::CowList` (and the other collections).
 #[cfg(feature = "std")]
@@ -254,6 +290,17 @@ proptest! {
                 model.check();
             }
         });
+    }
+
+    /// Every `CowVec` of a family of forks and splits equals its own `Vec` after every op, its
+    /// chunks are the vector, and ours panics exactly when `Vec` does.
+    #[test]
+    fn vec_matches_model(ops in vec(vec_op(), 1..60)) {
+        let mut model = VecModel::new();
+        for op in &ops {
+            model.apply(op);
+            model.check();
+        }
     }
 
     /// A write through one handle never shows through another, and counts stay right.

@@ -9,3 +9,4 @@ pub mod list;
 pub mod map;
 pub mod shared;
 pub mod string;
+pub mod vec;
