@@ -11,9 +11,8 @@
 //! count above zero at the end is a leak; the counting allocator of `tests/support` catches
 //! leaked memory.
 //!
-//! The tests of the `sharing` module check what the stand-in `CowVec` (one `Vec` behind one
-//! `Shared`) cannot do — chunks shared by pointer after a write, a split or an append — and are
-//! ignored until the real type replaces it. (`tests/model.rs` runs the random-operation model.)
+//! The tests of the `sharing` module check the structural sharing: chunks shared by pointer
+//! after a write, a split or an append. (`tests/model.rs` runs the random-operation model.)
 
 mod support;
 
@@ -1609,7 +1608,6 @@ mod sharing {
     use super::*;
 
     #[test]
-    #[ignore = "structural sharing: the stand-in CowVec copies its one Vec; remove this ignore with the real type"]
     fn a_write_beside_a_snapshot_copies_one_chunk() {
         let a = CowVec::from(counting(LARGE));
         for i in [0, LARGE / 2, LARGE - 1] {
@@ -1636,7 +1634,6 @@ mod sharing {
     }
 
     #[test]
-    #[ignore = "structural sharing: the stand-in CowVec copies its one Vec; remove this ignore with the real type"]
     fn split_off_and_append_at_boundaries_share_whole_chunks() {
         let a = CowVec::from(counting(LARGE));
         let cuts = chunk_boundaries(&a);
@@ -1665,7 +1662,6 @@ mod sharing {
     }
 
     #[test]
-    #[ignore = "structural sharing: the stand-in CowVec copies its one Vec; remove this ignore with the real type"]
     fn eq_skips_shared_chunks() {
         static EQS: AtomicUsize = AtomicUsize::new(0);
         #[derive(Clone, Debug)]

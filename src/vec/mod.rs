@@ -628,7 +628,8 @@ impl<T> CowVec<T> {
 
     /// Keeps only the elements for which `keep` returns `true`, in order; `keep` sees each
     /// element once, front to back. Nothing is copied when every element is kept; otherwise
-    /// the elements after the first removed one are cloned into place.
+    /// the elements after the first removed one are cloned into place (and the kept part of the
+    /// chunk that holds it).
     ///
     /// # Examples
     ///
@@ -652,9 +653,13 @@ impl<T> CowVec<T> {
             }
         }
         if let Some(first) = first_removed {
-            // `truncate` leaves a tail that is full or unique, so these pushes copy nothing.
-            self.truncate(first);
-            kept.into_iter().for_each(|x| self.push(x));
+            // The new value is built beside the old one (cutting a clone releases chunks, it
+            // drops no element), and the old one drops last: a panicking `Drop` of a removed
+            // element then leaves the vector complete.
+            let mut new = self.clone();
+            new.truncate(first);
+            new.extend_owned(kept);
+            drop(mem::replace(self, new));
         }
     }
 
