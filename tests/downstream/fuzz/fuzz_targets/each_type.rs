@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use arbitrary::Arbitrary;
-use cowkit::{CowBuffer, CowCell, CowList, CowMap, CowSet, CowString, PAGE_SIZE, Shared};
+use cowkit::{CowBuffer, CowCell, CowList, CowMap, CowSet, CowString, CowVec, PAGE_SIZE, Shared};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]
@@ -23,6 +23,7 @@ struct Everything {
     set: CowSet<u8>,
     map: CowMap<u8, u16>,
     buffer: CowBuffer,
+    vec: CowVec<u16>,
 }
 
 fuzz_target!(|input: Everything| {
@@ -38,6 +39,7 @@ fuzz_target!(|input: Everything| {
         set,
         map,
         buffer,
+        vec,
     } = input;
 
     let mut written = shared.clone();
@@ -80,4 +82,14 @@ fuzz_target!(|input: Everything| {
         assert_eq!(fork.changed_pages(&buffer), [at / PAGE_SIZE]);
     }
     assert_eq!(buffer.to_vec(), bytes);
+
+    let elements = vec.to_vec();
+    assert_eq!(vec, elements);
+    let mut fork = vec.clone();
+    fork.push(7);
+    if let Some(first) = fork.get_mut(0) {
+        *first = first.wrapping_add(1);
+    }
+    assert_eq!(vec.to_vec(), elements, "a write to a clone showed through");
+    assert_eq!(fork.len(), elements.len() + 1);
 });
