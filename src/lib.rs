@@ -98,13 +98,14 @@
 //!   - Not instead of `dashmap` or a `Mutex` when writes are frequent or the data is large:
 //!     every write copies the whole collection (O(n)). A sharded map (`dashmap`) writes in
 //!     place; a persistent structure (`imbl`) copies O(log n) per write, at a higher cost per
-//!     read.
+//!     read. For a large list, `CowCell<CowVec<T>>` copies one chunk per write.
 //!
 //! # Thread safety
 //!
 //! [`Shared<T>`] is `Send` and `Sync` exactly when `T` is `Send + Sync` (the same bounds as
 //! `Arc<T>`); [`CowString`] and [`CowBuffer`] are `Send + Sync` (clones of one buffer are
-//! written on different threads independently); the snapshot collections are `Send + Sync` when
+//! written on different threads independently), and so is [`CowVec<T>`] when `T` is `Send +
+//! Sync`; the snapshot collections are `Send + Sync` when
 //! their elements are `Send + Sync`, and every one of their methods takes `&self`, so they are
 //! shared as an `Arc<CowList<T>>` or a `static`. Writers of one collection take turns on a
 //! mutex; a write from inside a write to the same collection panics instead of deadlocking. Both follow `Arc`'s count rules: relaxed
@@ -120,8 +121,8 @@
 //!
 //! - `std` (default): the standard library, `arc-swap` and `parking_lot`; needed by the
 //!   snapshot collections, `CowBuffer`'s page arenas and pool and its `std::io` cursor
-//!   ([`BufferCursor`]). Without it (`default-features = false`) the core, the string and
-//!   `CowBuffer` need only `alloc` (each page is then an allocation of its own, and there is
+//!   ([`BufferCursor`]). Without it (`default-features = false`) the core, the string,
+//!   `CowVec` and `CowBuffer` need only `alloc` (each page is then an allocation of its own, and there is
 //!   no cursor). On Linux the arenas are mapped through `libc`.
 //! - `serde` (off by default): `Serialize` / `Deserialize` for every type, through its value
 //!   (`CowString` as a string).
@@ -216,7 +217,7 @@
 //! **Fuzzing.** With the `arbitrary` feature every type implements `arbitrary::Arbitrary`, so
 //! a struct of cowkit types derives it: collections of arbitrary elements (a [`CowSet`] without
 //! duplicates), strings both inline and on the heap, and [`CowBuffer`]s of several pages with
-//! holes, dense pages and a short last page. Nothing in cowkit changes under `cfg(fuzzing)`:
+//! holes, dense pages and a short last page ([`CowVec`]: what `Vec<T>` makes). Nothing in cowkit changes under `cfg(fuzzing)`:
 //! [`PAGE_SIZE`] is 4096 in your fuzz build as in production.
 //!
 //! **Property tests.** With the `proptest` feature, `any::<T>()` works for every cowkit type.

@@ -45,7 +45,7 @@ use crate::table::{self, LeafRef, Node, Table};
 /// The handle holds the length, the root of the table of full chunks and the last chunk (the
 /// *tail*, which takes pushes without a table walk). A chunk holds as many elements as fit in
 /// 4 KiB, rounded down to a power of two (512 `u64`s; at least one element), in an allocation of
-/// its own; each chunk and each table node is a [`Shared`](crate::Shared) allocation with 16
+/// its own; each chunk and each table node is a [`Shared`] allocation with 16
 /// slots per branch. Zero-sized elements take no memory at all below `2^63` of them.
 ///
 /// # Costs
