@@ -36,16 +36,33 @@ pub(crate) const PAGE_TABLE_FAN_SHIFT: u32 = 4;
 pub(crate) const PAGE_TABLE_FAN_SHIFT: u32 = 2;
 
 /// The address space of one page arena, in pages: 512, so 2 MiB with 4 KiB pages, the size of
-/// a transparent huge page on x86-64 (and on ARM64 with 4 KiB base pages). The kernel then
-/// faults in and zeroes a whole arena at once instead of each page on its first touch, which is
-/// what lets a copy into fresh memory beat the kernel's own copy-on-write (the README's
-/// fresh-memory rows, with transparent huge pages on and off). An arena is aligned to its size,
-/// so this is a power of two; its frames are the pages that fit beside their header (510).
+/// a transparent huge page on x86-64 (and on ARM64 with 4 KiB base pages), so that an arena can
+/// be one huge page when [`ARENA_HUGE_PAGES`] (or `CowBuffer::set_huge_pages`) asks for it. An
+/// arena is aligned to its size, so this is a power of two; its frames are the pages that fit
+/// beside their header (510).
 /// Builds with `--cfg cowkit_small_pages` keep 512 (arenas of 32 KiB), so that an arena still
 /// holds hundreds of frames, as in production. Only the pooled build has multi-frame arenas.
 pub(crate) const ARENA_PAGES: usize = 512;
 
 const _: () = assert!(ARENA_PAGES.is_power_of_two());
+
+/// Whether new arenas are advised for transparent huge pages on Linux: `false`, so each arena
+/// is advised against them (`MADV_NOHUGEPAGE`) and the kernel faults it in 4 KiB at a time, on
+/// each page's first touch. `CowBuffer::set_huge_pages` changes it at run time, for arenas
+/// mapped afterwards. Other platforms (and `--cfg cowkit_portable_arenas`) give no advice.
+///
+/// With huge pages, the write that first touches an arena makes the kernel zero 2 MiB inside
+/// that one write: ~0.1 ms where the guest holds the memory, 4.5-6 ms on a virtual machine
+/// whose host takes free memory back (the host then faults in 512 small pages). Issue 21 asks
+/// that no single write take over 50 µs where the kernel's own fault stays under it, which only
+/// 4 KiB faults give. In a fresh process on this project's VM (no prewarming, ratios against
+/// the kernel's `fork()` copy-on-write in the same run), 1 byte per page of a fresh 1 GiB clone
+/// cost 3.6-4.2x the kernel with huge pages and 1.0-1.2x with 4 KiB faults; where the memory is
+/// held by the guest (as on bare metal), huge pages are cheaper per page on average: the
+/// figures of both policies in both states are in the README (`cargo bench --bench buffer --
+/// report`). The default takes the bounded single write; a program that fills large buffers
+/// on bare metal and does not mind a 2 MiB stall per arena may turn huge pages on.
+pub(crate) const ARENA_HUGE_PAGES: bool = false;
 
 /// Versions a seize cell gives up before seize checks the other threads for them (seize's own
 /// default). Each writing thread keeps up to this many replaced versions alive until its batch
