@@ -896,7 +896,7 @@ impl CowBuffer {
     /// // A batch job on bare metal that fills large buffers: fewer faults.
     /// let previous = CowBuffer::set_huge_pages(true);
     /// let mut image = CowBuffer::zeroed(8 << 20);
-    /// image.fill(.., 1); // new arenas from here on are advised for huge pages
+    /// image.fill(0..8 << 20, 1); // new arenas from here on are advised for huge pages
     /// CowBuffer::set_huge_pages(previous);
     /// ```
     #[cfg(feature = "std")]
