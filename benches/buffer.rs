@@ -403,9 +403,11 @@ impl Work {
 const CHILD_VAR: &str = "COWKIT_REPORT_CHILD";
 
 /// How long the report waits before a child that must not find memory the guest still holds:
-/// free page reporting gives free 2 MiB blocks back to the host about 2 s after they are freed
-/// (what the previous child freed, above all).
-const HOST_RECLAIM: Duration = Duration::from_secs(4);
+/// free page reporting gives free blocks of 2 MiB and more back to the host in passes 2 s apart,
+/// each pass a share of them, so what the previous child freed (up to 2 GiB) takes a few
+/// passes. With 4 s, a 64 MiB child with huge pages still found backed blocks in one of three
+/// runs (0.12x the kernel instead of 4.6x).
+const HOST_RECLAIM: Duration = Duration::from_secs(8);
 
 /// Runs one sweep in a fresh process (the bench binary run again, [`CHILD_VAR`] set): a
 /// process that has freed nothing yet, with an empty page pool, as a user's program gets.
