@@ -52,16 +52,22 @@ const _: () = assert!(ARENA_PAGES.is_power_of_two());
 /// mapped afterwards. Other platforms (and `--cfg cowkit_portable_arenas`) give no advice.
 ///
 /// With huge pages, the write that first touches an arena makes the kernel zero 2 MiB inside
-/// that one write: ~0.1 ms where the guest holds the memory, 4.5-6 ms on a virtual machine
-/// whose host takes free memory back (the host then faults in 512 small pages). Issue 21 asks
-/// that no single write take over 50 µs where the kernel's own fault stays under it, which only
-/// 4 KiB faults give. In a fresh process on this project's VM (no prewarming, ratios against
-/// the kernel's `fork()` copy-on-write in the same run), 1 byte per page of a fresh 1 GiB clone
-/// cost 3.6-4.2x the kernel with huge pages and 1.0-1.2x with 4 KiB faults; where the memory is
-/// held by the guest (as on bare metal), huge pages are cheaper per page on average: the
-/// figures of both policies in both states are in the README (`cargo bench --bench buffer --
-/// report`). The default takes the bounded single write; a program that fills large buffers
-/// on bare metal and does not mind a 2 MiB stall per arena may turn huge pages on.
+/// that one write: 0.1-0.4 ms where the guest holds the memory, 4-20 ms on a virtual machine
+/// whose host takes free memory back (free page reporting gives it every free block of 2 MiB
+/// and more, so the host faults in 512 small pages for that write). Issue 21 asks that no
+/// single write zero 2 MiB, which only 4 KiB faults give. Measured by `cargo bench --bench
+/// buffer -- report` on this project's 2-core VM (1 byte per page of a fresh 1 GiB clone in a
+/// fresh process, as a ratio of the mean to the kernel's `fork()` copy-on-write in the same run
+/// and memory state; the ranges span five runs of the report and a helper's earlier runs):
+///
+/// | memory state | huge pages | 4 KiB faults |
+/// |---|---|---|
+/// | not prewarmed (a user's process on such a VM) | 3.6-6.6x | 0.6-1.4x |
+/// | prewarmed (the bare-metal case) | 0.14-0.25x | 0.8-1.6x |
+///
+/// The default takes the bounded single write and the figure that holds on a VM; a program on
+/// bare metal that fills large buffers and can take one 2 MiB stall per arena may turn huge
+/// pages on (`CowBuffer::set_huge_pages(true)`). The README has every row.
 pub(crate) const ARENA_HUGE_PAGES: bool = false;
 
 /// Versions a seize cell gives up before seize checks the other threads for them (seize's own

@@ -875,11 +875,12 @@ impl CowBuffer {
     ///   memory costs about one 4 KiB fault, never more.
     /// - `true`: `MADV_HUGEPAGE`. The first write into an arena makes the kernel zero a whole
     ///   2 MiB huge page inside that write; the arena's other 509 pages then take no fault and
-    ///   fewer TLB misses. Where the machine holds the memory (bare metal) that is cheaper per
-    ///   page on average, at the price of a stall of ~0.1 ms once per arena. On a virtual
+    ///   fewer TLB misses. Where the machine holds the memory (bare metal), a copy into fresh
+    ///   memory then costs 0.14-0.25x the kernel's own copy-on-write fault on average (4 KiB
+    ///   faults: about 1x), at the price of a stall of 0.1-0.4 ms once per arena. On a virtual
     ///   machine whose host takes free memory back (free page reporting, ballooning), the
-    ///   host must fault in 512 pages for that one write: 4.5-6 ms measured, 3.6-4.2x the
-    ///   kernel's own copy-on-write per page over a fresh 1 GiB clone.
+    ///   host must fault in 512 pages for that one write: 4-20 ms measured, 3.6-6.6x the
+    ///   kernel's copy-on-write per page over a fresh 1 GiB clone (4 KiB faults: 0.6-1.4x).
     ///
     /// The README has the figures of both policies, in a fresh process with and without
     /// memory held by the guest, against the kernel in the same run (`cargo bench --bench
