@@ -62,7 +62,7 @@ const _: () = assert!(ARENA_PAGES.is_power_of_two());
 ///
 /// | memory state | huge pages | 4 KiB faults |
 /// |---|---|---|
-/// | not prewarmed (a user's process on such a VM) | 3.6-6.6x | 0.6-1.4x |
+/// | not prewarmed (a user's process on such a VM) | 3.6-6.6x | 0.5-1.4x |
 /// | prewarmed (the bare-metal case) | 0.14-0.25x | 0.8-1.6x |
 ///
 /// The default takes the bounded single write and the figure that holds on a VM; a program on
