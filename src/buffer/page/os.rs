@@ -53,23 +53,14 @@ pub(super) fn map_arena() -> NonNull<Header> {
     faults::mapped(start.addr(), len);
     let head = start.addr().next_multiple_of(ARENA_ALIGN) - start.addr();
     let tail = len - head - ARENA_SIZE;
-    let advice = if HUGE_PAGES.load(Ordering::Relaxed) {
-        libc::MADV_HUGEPAGE
-    } else {
-        libc::MADV_NOHUGEPAGE
-    };
-    // SAFETY:
-    // - `head + ARENA_SIZE + tail == len`, so all three pieces lie inside the new mapping,
-    //   which nothing else refers to. Unmapping the unaligned ends keeps exactly the aligned
-    //   arena.
-    // - Trimming splits the new mapping, which fails past `vm.max_map_count`: that is then
-    //   the OS running out of mappings, reported as an allocation failure like any other
-    //   (after giving back what is left of the double mapping, to which nothing refers yet
-    //   either), not a silent 2 MiB leak.
-    // - `madvise` with `MADV_HUGEPAGE` / `MADV_NOHUGEPAGE` only sets how the kernel will fault
-    //   in the arena's still untouched, zero-filled memory (one 2 MiB page or 4 KiB pages);
-    //   it changes no byte and no mapping. Where it fails (a kernel without THP: `EINVAL`),
-    //   the kernel's default applies and the arena works the same, so its result is ignored.
+    // SAFETY: `head + ARENA_SIZE + tail == len`, so all three pieces lie inside the new
+    // mapping, which nothing else refers to. Unmapping the unaligned ends keeps exactly
+    // the aligned arena.
+    //
+    // Trimming splits the new mapping, which fails past `vm.max_map_count`: that is then
+    // the OS running out of mappings, reported as an allocation failure like any other
+    // (after giving back what is left of the double mapping, to which nothing refers yet
+    // either), not a silent 2 MiB leak.
     let base = unsafe {
         let base = start.add(head);
         let trimmed =
@@ -81,9 +72,19 @@ pub(super) fn map_arena() -> NonNull<Header> {
             munmap(start, len);
             mapping_failed();
         }
-        libc::madvise(base.cast(), ARENA_SIZE, advice);
         base
     };
+    let advice = if HUGE_PAGES.load(Ordering::Relaxed) {
+        libc::MADV_HUGEPAGE
+    } else {
+        libc::MADV_NOHUGEPAGE
+    };
+    // SAFETY: `madvise` with `MADV_HUGEPAGE` / `MADV_NOHUGEPAGE` over the arena, which lies
+    // inside the mapping, only sets how the kernel will fault in its untouched, zero-filled
+    // memory (one 2 MiB page or 4 KiB pages): it changes no byte and no mapping. Where it
+    // fails (a kernel without THP: `EINVAL`), the kernel's default applies and the arena
+    // works the same, so its result is ignored on purpose.
+    unsafe { libc::madvise(base.cast(), ARENA_SIZE, advice) };
     let base = NonNull::new(base).expect("cowkit: mmap does not return null");
     // SAFETY: the header lies inside the arena.
     unsafe { base.byte_add(FRAMES * PAGE_SIZE).cast() }
