@@ -58,11 +58,11 @@ const _: () = assert!(ARENA_PAGES.is_power_of_two());
 /// single write zero 2 MiB, which only 4 KiB faults give. Measured by `cargo bench --bench
 /// buffer -- report` on this project's 2-core VM (1 byte per page of a fresh 1 GiB clone in a
 /// fresh process, as a ratio of the mean to the kernel's `fork()` copy-on-write in the same run
-/// and memory state; the ranges span five runs of the report and a helper's earlier runs):
+/// and memory state; the ranges span six runs of the report and a helper's earlier runs):
 ///
 /// | memory state | huge pages | 4 KiB faults |
 /// |---|---|---|
-/// | not prewarmed (a user's process on such a VM) | 3.6-6.6x | 0.5-1.4x |
+/// | not prewarmed (a user's process on such a VM) | 3.2-6.6x | 0.3-1.4x |
 /// | prewarmed (the bare-metal case) | 0.14-0.25x | 0.8-1.6x |
 ///
 /// The default takes the bounded single write and the figure that holds on a VM; a program on

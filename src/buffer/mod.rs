@@ -879,8 +879,8 @@ impl CowBuffer {
     ///   memory then costs 0.14-0.25x the kernel's own copy-on-write fault on average (4 KiB
     ///   faults: about 1x), at the price of a stall of 0.1-0.4 ms once per arena. On a virtual
     ///   machine whose host takes free memory back (free page reporting, ballooning), the
-    ///   host must fault in 512 pages for that one write: 4-20 ms measured, 3.6-6.6x the
-    ///   kernel's copy-on-write per page over a fresh 1 GiB clone (4 KiB faults: 0.5-1.4x).
+    ///   host must fault in 512 pages for that one write: 4-20 ms measured, 3.2-6.6x the
+    ///   kernel's copy-on-write per page over a fresh 1 GiB clone (4 KiB faults: 0.3-1.4x).
     ///
     /// The README has the figures of both policies, in a fresh process with and without
     /// memory held by the guest, against the kernel in the same run (`cargo bench --bench
