@@ -2,21 +2,27 @@
 //! `Vec<u8>` (clone, then write), `snap_buf::SnapBuf` (a tree of ~4 KB leaves under 500-way
 //! nodes, O(1) clone) and, in the report after the groups, the kernel's own copy-on-write.
 //!
-//! The report (not a criterion group) measures what criterion cannot:
-//! - the kernel: a populated buffer, `fork()`, the child writes one byte into each page, timing
-//!   each write, and sends mean / p50 / p99 / max back through a pipe; `fork()` itself is timed
-//!   in the parent;
-//! - the same sweep over a freshly cloned 1 GiB `CowBuffer`: the mean without timers, then
-//!   p50 / p99 / max and the first write with a timer around each write; once with a warm page
-//!   pool, once with an empty pool after `malloc_trim`, and once in a fresh process (the bench
-//!   binary run again to do only that sweep: a program that has freed nothing yet, whose
-//!   copies all land in memory fresh from the kernel);
-//! - table metadata per page and the memory of a 1 GiB `zeroed` buffer.
+//! The report (not a criterion group) measures what criterion cannot, as a user's process sees
+//! it, each cowkit figure beside the kernel's in the same memory state as a ratio from the same
+//! run:
+//! - 1 byte per page into a fresh clone of a populated 64 MiB / 1 GiB `CowBuffer`, against the
+//!   kernel's copy-on-write (a populated mapping, `fork()`, the child writes 1 byte per page):
+//!   each in a fresh process (the bench binary run again for that sweep alone, see
+//!   [`in_child`]), without prewarming (what a user's program gets) and prewarmed (the
+//!   bare-metal case, see [`prewarm_guest`]), with transparent huge pages on and off (cowkit's
+//!   `CowBuffer::set_huge_pages`, and the kernel's memory advised alike); then with a warm page
+//!   pool in this process (its bound printed), and a repeat at the default bound. Each: the
+//!   mean over an untimed half of the pages, p50 / p99 / max and the writes over 50 µs over the
+//!   other half, timed one by one;
+//! - the first write after a clone at scattered pages, the table's metadata per page;
+//! - the first write into a shared page whose source is in cache (2,000 clones of a 64 MiB
+//!   buffer and of a one-page buffer, one write each) beside a 4 KiB malloc + copy + free;
+//! - filling `CowBuffer::zeroed(1 GiB)` 1 byte per page, against a 4 KiB first-touch sweep of
+//!   fresh `mmap` memory (`MADV_NOHUGEPAGE`), both fresh processes, in both memory states;
+//! - serde keeping holes, and the memory of a 1 GiB `zeroed` buffer.
 //!
-//! Before each sweep into new memory (the kernel's, the fresh process's, the empty pool's) the
-//! process touches and frees twice the sweep's size: see [`prewarm_guest`].
-//!
-//! It runs when no filter is given or the filter matches `report`.
+//! It runs when no filter is given or the filter matches `report` (`cargo bench --bench buffer
+//! -- report` runs only it, in about two minutes).
 //!
 //! Run: `cargo bench --bench buffer -- --warm-up-time 1 --measurement-time 3`.
 
@@ -219,6 +225,44 @@ struct Sweep {
     p99_ns: u64,
     max_ns: u64,
     first_ns: u64,
+    /// Timed writes that took over 50 µs (issue 21's bound on a single write).
+    over_50us: u64,
+    /// How many writes were timed.
+    timed: u64,
+}
+
+impl Sweep {
+    /// The numbers, as a child process prints them.
+    fn line(&self) -> String {
+        format!(
+            "{} {} {} {} {} {} {}",
+            self.mean_ns,
+            self.p50_ns,
+            self.p99_ns,
+            self.max_ns,
+            self.first_ns,
+            self.over_50us,
+            self.timed
+        )
+    }
+
+    /// The numbers back from [`Sweep::line`].
+    fn parse(text: &str) -> Sweep {
+        let n: Vec<f64> = text
+            .split_whitespace()
+            .map(|x| x.parse().expect("a number"))
+            .collect();
+        assert_eq!(n.len(), 7, "a sweep's seven numbers: {text:?}");
+        Sweep {
+            mean_ns: n[0],
+            p50_ns: n[1] as u64,
+            p99_ns: n[2] as u64,
+            max_ns: n[3] as u64,
+            first_ns: n[4] as u64,
+            over_50us: n[5] as u64,
+            timed: n[6] as u64,
+        }
+    }
 }
 
 /// Summarizes per-write times; `mean_ns` comes from an untimed pass given by the caller.
@@ -232,30 +276,75 @@ fn summarize(mut times: Vec<u64>, mean_ns: f64) -> Sweep {
         p99_ns: at(0.99),
         max_ns: *times.last().unwrap(),
         first_ns,
+        over_50us: times.iter().filter(|&&t| t > 50_000).count() as u64,
+        timed: times.len() as u64,
     }
 }
 
-fn print_sweep(name: &str, s: &Sweep) {
-    println!(
-        "  {name:<44} mean {:>7.0} ns   p50 {:>6} ns   p99 {:>6} ns   max {:>7} ns   first {:>6} ns",
-        s.mean_ns, s.p50_ns, s.p99_ns, s.max_ns, s.first_ns
-    );
+/// Writes one byte into each of `pages` pages with `write(page)`: the first half untimed (the
+/// mean per write), the second half with a timer around each write (the percentiles, the
+/// maximum, the writes over 50 µs). Both halves go into memory in the same state.
+fn half_sweep(pages: usize, mut write: impl FnMut(usize)) -> Sweep {
+    let half = pages / 2;
+    // Touched before timing, so that recording a time never faults.
+    let mut times = vec![1u64; pages - half];
+    let start = Instant::now();
+    for page in 0..half {
+        write(page);
+    }
+    let mean_ns = start.elapsed().as_nanos() as f64 / half as f64;
+    for (page, time) in (half..pages).zip(times.iter_mut()) {
+        let t = Instant::now();
+        write(page);
+        *time = t.elapsed().as_nanos() as u64;
+    }
+    summarize(times, mean_ns)
 }
 
-/// Touches one byte in each 4 KiB of `len` bytes of new anonymous memory, gives it back, and
-/// returns the mean time per 4 KiB.
+/// One line of figures; `kernel`, when given, adds the ratios (this row / the kernel's) of
+/// mean, p50, p99 and max.
+fn print_sweep(name: &str, s: &Sweep, kernel: Option<&Sweep>) {
+    print!(
+        "  {name:<46} mean {:>6.0}  p50 {:>5}  p99 {:>6}  max {:>8}  >50µs {:>4}/{:<6}",
+        s.mean_ns, s.p50_ns, s.p99_ns, s.max_ns, s.over_50us, s.timed
+    );
+    match kernel {
+        Some(k) => println!(
+            "  ratio {:.2} / {:.2} / {:.2} / {:.2}",
+            s.mean_ns / k.mean_ns,
+            s.p50_ns as f64 / k.p50_ns as f64,
+            s.p99_ns as f64 / k.p99_ns as f64,
+            s.max_ns as f64 / k.max_ns as f64
+        ),
+        None => println!(),
+    }
+}
+
+/// Touches one byte in each 4 KiB of `len` bytes of new anonymous memory and gives it back.
 ///
 /// This project's machines are virtual machines whose host takes back the guest's free memory
 /// (virtio-balloon free page reporting, for free blocks of 2 MiB and more, about 2 s after they
-/// are freed). The first touch of such memory also faults in the host: ~13 µs per 4 KiB seen
-/// here, several times what the guest's own fault or copy costs. That cost lands on whichever
-/// sweep first runs into such memory, the kernel's or cowkit's, and decided the 1 GiB rows of
-/// earlier reports. Touching memory just before a sweep leaves the guest memory the host still
-/// backs, so the sweep measures the guest's own costs, as on a machine without a hypervisor.
-fn prewarm_guest(len: usize) -> f64 {
-    let start = Instant::now();
-    // SAFETY: a new private anonymous mapping; only this function uses it, writes one byte
-    // per page inside it, and unmaps it.
+/// are freed). The first touch of such memory also faults in the host, several times what the
+/// guest's own fault or copy costs: a user's fresh process on such a VM pays it. Touching
+/// memory just before a sweep leaves the guest memory that the host still backs, so the sweep
+/// measures the guest's own costs, as on a machine without a hypervisor: the report's
+/// "prewarmed (bare metal)" rows, and only those, do this.
+fn prewarm_guest(len: usize) {
+    let memory = map_anonymous(len, libc::MADV_HUGEPAGE);
+    // In huge pages where the kernel has them, so that what is freed comes back as whole 2 MiB
+    // blocks: what huge-page arenas take, and what the kernel splits for 4 KiB faults.
+    for at in (0..len).step_by(4096) {
+        // SAFETY: inside the new mapping, which only this function uses.
+        unsafe { std::ptr::write_volatile(memory.add(at), 1) };
+    }
+    // SAFETY: the mapping made above, no longer used.
+    unsafe { libc::munmap(memory.cast(), len) };
+}
+
+/// A new private anonymous mapping of `len` bytes, advised with `advice`.
+fn map_anonymous(len: usize, advice: libc::c_int) -> *mut u8 {
+    // SAFETY: a new private anonymous mapping at an address of the kernel's choosing: it
+    // aliases nothing. The advice only says how to fault it in (its failure is harmless).
     unsafe {
         let memory = libc::mmap(
             std::ptr::null_mut(),
@@ -266,109 +355,183 @@ fn prewarm_guest(len: usize) -> f64 {
             0,
         );
         assert_ne!(memory, libc::MAP_FAILED, "mmap");
-        // In huge pages where the kernel has them, so that what is freed below comes back as
-        // whole 2 MiB blocks: what cowkit's arenas take, and what the kernel splits for its
-        // own 4 KiB copies.
-        libc::madvise(memory, len, libc::MADV_HUGEPAGE);
-        for at in (0..len).step_by(4096) {
-            std::ptr::write_volatile(memory.cast::<u8>().add(at), 1);
-        }
-        libc::munmap(memory, len);
+        libc::madvise(memory, len, advice);
+        memory.cast()
     }
-    start.elapsed().as_nanos() as f64 / (len / 4096) as f64
 }
 
-/// The kernel's copy-on-write: fork a process holding `len` populated bytes; the child writes
-/// one byte per page (first an untimed pass over half the pages for the mean, then a timed pass
-/// over the other half) and reports through a pipe. Returns the sweep and the fork time.
-fn kernel_sweep(len: usize) -> (Sweep, Duration) {
-    let mut memory = vec![0u8; len];
-    for at in (0..len).step_by(PAGE_SIZE) {
-        memory[at] = 1; // populated: every page mapped and private to this process
+/// The `madvise` advice for a huge-page policy: what cowkit's arenas get, and what the
+/// kernel's side of a row gets for its own memory.
+fn advice(huge: bool) -> libc::c_int {
+    if huge {
+        libc::MADV_HUGEPAGE
+    } else {
+        libc::MADV_NOHUGEPAGE
     }
-    prewarm_guest(2 * len);
+}
+
+/// What a child process of the report measures.
+#[derive(Clone, Copy, PartialEq)]
+enum Work {
+    /// 1 byte per page into a fresh clone of a populated `CowBuffer`.
+    Clone,
+    /// The kernel's copy-on-write: a populated mapping, `fork()`, the grandchild writes 1 byte
+    /// per page.
+    Fork,
+    /// 1 byte per page into `CowBuffer::zeroed(len)`.
+    Fill,
+    /// 1 byte per 4 KiB into a fresh anonymous mapping advised `MADV_NOHUGEPAGE`: the kernel's
+    /// 4 KiB first-touch fault.
+    Touch,
+}
+
+impl Work {
+    const ALL: [Work; 4] = [Work::Clone, Work::Fork, Work::Fill, Work::Touch];
+
+    fn name(self) -> &'static str {
+        match self {
+            Work::Clone => "clone",
+            Work::Fork => "fork",
+            Work::Fill => "fill",
+            Work::Touch => "touch",
+        }
+    }
+}
+
+/// The environment variable that makes the bench binary run one child sweep (see
+/// [`in_child`]) instead of the benches: `<work> <bytes> <prewarm 0|1> <huge 0|1>`.
+const CHILD_VAR: &str = "COWKIT_REPORT_CHILD";
+
+/// How long the report waits before a child that must not find memory the guest still holds:
+/// free page reporting gives free blocks of 2 MiB and more back to the host in passes 2 s apart,
+/// each pass a share of them, so what the previous child freed (up to 2 GiB) takes a few
+/// passes. With 4 s, a 64 MiB child with huge pages still found backed blocks in one of three
+/// runs (0.12x the kernel instead of 4.6x).
+const HOST_RECLAIM: Duration = Duration::from_secs(8);
+
+/// Runs one sweep in a fresh process (the bench binary run again, [`CHILD_VAR`] set): a
+/// process that has freed nothing yet, with an empty page pool, as a user's program gets.
+/// With `prewarm`, the child first touches and frees twice the sweep's size (the bare-metal
+/// case); without, the report first waits [`HOST_RECLAIM`] and the child touches nothing
+/// beyond its work. `huge` is cowkit's policy (`CowBuffer::set_huge_pages`) and the advice on
+/// the kernel's memory in [`Work::Fork`].
+fn in_child(work: Work, len: usize, prewarm: bool, huge: bool) -> Sweep {
+    if !prewarm {
+        std::thread::sleep(HOST_RECLAIM);
+    }
+    let spec = format!(
+        "{} {len} {} {}",
+        work.name(),
+        u8::from(prewarm),
+        u8::from(huge)
+    );
+    let out = std::process::Command::new(std::env::current_exe().expect("the bench binary"))
+        .env(CHILD_VAR, &spec)
+        .output()
+        .expect("run the bench binary for a child sweep");
+    assert!(out.status.success(), "the child sweep {spec} failed");
+    Sweep::parse(&String::from_utf8(out.stdout).expect("UTF-8"))
+}
+
+/// The child's side of [`in_child`]: prints the sweep's numbers ([`Sweep::line`]).
+fn run_child(spec: &str) {
+    let words: Vec<&str> = spec.split_whitespace().collect();
+    let work = *Work::ALL
+        .iter()
+        .find(|w| w.name() == words[0])
+        .expect("a kind of work");
+    let len: usize = words[1].parse().expect("a byte count");
+    let (prewarm, huge) = (words[2] == "1", words[3] == "1");
+    CowBuffer::set_huge_pages(huge);
+    let pages = len / PAGE_SIZE;
+    let sweep = match work {
+        Work::Clone => {
+            let source = populated(len);
+            if prewarm {
+                prewarm_guest(2 * len);
+            }
+            let mut fork = source.clone();
+            let sweep = half_sweep(pages, |page| {
+                fork.set(page * PAGE_SIZE, 2);
+            });
+            black_box(&fork);
+            sweep
+        }
+        Work::Fill => {
+            let mut zeroed = CowBuffer::zeroed(len);
+            if prewarm {
+                prewarm_guest(2 * len);
+            }
+            let sweep = half_sweep(pages, |page| {
+                zeroed.set(page * PAGE_SIZE, 1);
+            });
+            black_box(&zeroed);
+            sweep
+        }
+        Work::Touch => {
+            let memory = map_anonymous(len, libc::MADV_NOHUGEPAGE);
+            if prewarm {
+                prewarm_guest(2 * len);
+            }
+            // SAFETY: inside the mapping, which only this process uses.
+            half_sweep(len / 4096, |page| unsafe {
+                std::ptr::write_volatile(memory.add(page * 4096), 1)
+            })
+        }
+        Work::Fork => kernel_sweep(len, prewarm, huge),
+    };
+    println!("{}", sweep.line());
+}
+
+/// The kernel's copy-on-write: maps `len` bytes advised as `huge` says, writes every page,
+/// prewarms if asked, forks; the child writes one byte per page ([`half_sweep`]) and reports
+/// through a pipe.
+fn kernel_sweep(len: usize, prewarm: bool, huge: bool) -> Sweep {
+    let memory = map_anonymous(len, advice(huge));
+    for at in (0..len).step_by(PAGE_SIZE) {
+        // SAFETY: inside the mapping; populated: every page mapped and private to this process.
+        unsafe { std::ptr::write_volatile(memory.add(at), 1) };
+    }
+    if prewarm {
+        prewarm_guest(2 * len);
+    }
     let mut fds = [0; 2];
     // SAFETY: `fds` is a valid array of two ints for pipe(2) to fill.
     assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0, "pipe");
-    let start = Instant::now();
-    // SAFETY: the child only touches its own copy of `memory`, writes to the pipe and leaves
-    // with `_exit` (no destructors, no atexit handlers, no allocator use after fork in a
-    // multi-threaded parent beyond what it did before: the child allocates nothing).
+    // SAFETY: this child process of the report is single-threaded, so the grandchild may
+    // allocate; it touches only its own copy of the memory, writes to the pipe and leaves with
+    // `_exit` (no destructors, no atexit handlers).
     let pid = unsafe { libc::fork() };
-    let fork_time = start.elapsed();
     assert!(pid >= 0, "fork failed");
-    let pages = len / PAGE_SIZE;
     if pid == 0 {
-        let half = pages / 2;
-        let untimed = Instant::now();
-        for page in 0..half {
-            // SAFETY: in bounds; a volatile write so that each page really is written.
-            unsafe { std::ptr::write_volatile(memory.as_mut_ptr().add(page * PAGE_SIZE), 2) };
-        }
-        let mean = untimed.elapsed().as_nanos() as u64 / half as u64;
-        let mut report = [0u64; 5];
-        let mut hist_max = 0;
-        let mut times = [0u32; 1 << 16]; // histogram in 64 ns buckets up to ~4 ms
-        let mut first = 0;
-        for page in half..pages {
-            let t = Instant::now();
-            // SAFETY: as above.
-            unsafe { std::ptr::write_volatile(memory.as_mut_ptr().add(page * PAGE_SIZE), 2) };
-            let ns = t.elapsed().as_nanos() as u64;
-            if page == half {
-                first = ns;
-            }
-            hist_max = hist_max.max(ns);
-            times[((ns / 64) as usize).min(times.len() - 1)] += 1;
-        }
-        let quantile = |q: f64| {
-            let want = ((pages - half) as f64 * q) as u64;
-            let mut seen = 0;
-            for (bucket, &n) in times.iter().enumerate() {
-                seen += u64::from(n);
-                if seen > want {
-                    return bucket as u64 * 64 + 32;
-                }
-            }
-            hist_max
-        };
-        report[0] = mean;
-        report[1] = quantile(0.5);
-        report[2] = quantile(0.99);
-        report[3] = hist_max;
-        report[4] = first;
-        // SAFETY: writes the 40 bytes of `report` to the pipe's write end, then leaves.
+        // SAFETY: in bounds; a volatile write so that each page really is written.
+        let sweep = half_sweep(len / PAGE_SIZE, |page| unsafe {
+            std::ptr::write_volatile(memory.add(page * PAGE_SIZE), 2)
+        });
+        let line = sweep.line();
+        // SAFETY: writes the line's bytes to the pipe's write end, then leaves.
         unsafe {
-            libc::write(fds[1], report.as_ptr().cast(), size_of_val(&report));
+            libc::write(fds[1], line.as_ptr().cast(), line.len());
             libc::_exit(0);
         }
     }
-    let mut report = [0u64; 5];
-    // SAFETY: reads into `report`'s 40 bytes from the pipe's read end; waits for the child.
-    unsafe {
+    let mut line = [0u8; 256];
+    // SAFETY: reads into `line`'s bytes from the pipe's read end; waits for the grandchild.
+    let n = unsafe {
         libc::close(fds[1]);
-        let n = libc::read(fds[0], report.as_mut_ptr().cast(), size_of_val(&report));
-        assert_eq!(n as usize, size_of_val(&report), "child report");
+        let n = libc::read(fds[0], line.as_mut_ptr().cast(), line.len());
         libc::close(fds[0]);
         let mut status = 0;
         libc::waitpid(pid, &mut status, 0);
-    }
-    black_box(&memory);
-    (
-        Sweep {
-            mean_ns: report[0] as f64,
-            p50_ns: report[1],
-            p99_ns: report[2],
-            max_ns: report[3],
-            first_ns: report[4],
-        },
-        fork_time,
-    )
+        n
+    };
+    assert!(n > 0, "the fork child's report");
+    Sweep::parse(std::str::from_utf8(&line[..n as usize]).expect("UTF-8"))
 }
 
-/// The same sweep over a fresh clone of `source`: an untimed pass over one clone for the mean,
-/// then a timed pass over another. The diverged clones are dropped at the end (their pages go
-/// to the pool, up to its limit).
+/// The same sweep over a fresh clone of `source`, in this process: an untimed pass over one
+/// clone for the mean, then a timed pass over another. The diverged clones are dropped at the
+/// end (their pages go to the pool, up to its bound).
 fn cowbuffer_sweep(source: &CowBuffer) -> Sweep {
     let pages = source.len() / PAGE_SIZE;
     let mut fork = source.clone();
@@ -379,7 +542,6 @@ fn cowbuffer_sweep(source: &CowBuffer) -> Sweep {
     let mean_ns = start.elapsed().as_nanos() as f64 / pages as f64;
     drop(fork);
     let mut fork = source.clone();
-    // Written once before timing: its first touch (a fresh, maybe huge, page) is not ours.
     let mut times = vec![1u64; pages];
     for (page, time) in times.iter_mut().enumerate() {
         let t = Instant::now();
@@ -390,116 +552,119 @@ fn cowbuffer_sweep(source: &CowBuffer) -> Sweep {
     summarize(times, mean_ns)
 }
 
-/// The environment variable that makes the bench binary run one fresh-process sweep (see
-/// [`fresh_process_sweep`]) instead of the benches.
-const FRESH_SWEEP_VAR: &str = "COWKIT_FRESH_SWEEP_BYTES";
-
-/// The sweep in a process that has freed nothing yet: the bench binary runs itself with
-/// [`FRESH_SWEEP_VAR`] set, populates a buffer of `len` bytes, and sweeps a clone of it with
-/// the page pool off, so that every page the mean pass copies into is fresh memory from the
-/// kernel, as a program that never ran a sweep before gets. (Its percentiles come from the
-/// second pass, over memory the first pass gave back to the heap.)
-///
-/// With `thp_off` the child first turns transparent huge pages off for itself
-/// (`prctl(PR_SET_THP_DISABLE)`), so its arenas fault in 4 KiB at a time.
-fn fresh_process_sweep(len: usize, thp_off: bool) -> Sweep {
-    let mut command =
-        std::process::Command::new(std::env::current_exe().expect("the bench binary"));
-    command.env(FRESH_SWEEP_VAR, len.to_string());
-    if thp_off {
-        command.env(THP_OFF_VAR, "1");
-    }
-    let out = command
-        .output()
-        .expect("run the bench binary for a fresh-process sweep");
-    assert!(out.status.success(), "the fresh-process sweep failed");
-    let text = String::from_utf8(out.stdout).expect("UTF-8");
-    let n: Vec<f64> = text
-        .split_whitespace()
-        .map(|x| x.parse().expect("a number"))
-        .collect();
-    Sweep {
-        mean_ns: n[0],
-        p50_ns: n[1] as u64,
-        p99_ns: n[2] as u64,
-        max_ns: n[3] as u64,
-        first_ns: n[4] as u64,
-    }
+/// "THP on" / "THP off" for a row's label.
+fn thp(huge: bool) -> &'static str {
+    if huge { "THP on " } else { "THP off" }
 }
 
-/// Set (to anything) beside [`FRESH_SWEEP_VAR`]: the child turns THP off first.
-const THP_OFF_VAR: &str = "COWKIT_FRESH_SWEEP_THP_OFF";
-
-/// The child's side of [`fresh_process_sweep`]: prints mean, p50, p99, max and first.
-fn run_fresh_sweep(len: usize) {
-    if std::env::var_os(THP_OFF_VAR).is_some() {
-        // SAFETY: PR_SET_THP_DISABLE takes plain integer arguments and changes only this
-        // process's huge-page policy.
-        let done = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
-        assert_eq!(done, 0, "prctl(PR_SET_THP_DISABLE)");
+/// The first write into a shared page whose source is in cache: `clones` clones of `source`
+/// made first, then one byte written into the same page of each (timed), beside a hot 4 KiB
+/// malloc + copy + free. The two alternate in 9 rounds and each side's median round is
+/// returned (ns per write): single rounds moved by up to 2x between runs on this VM. The
+/// copies (8 MiB for 2,000 clones) fit the default pool bound, so after the first round they
+/// land in pooled pages, not fresh memory.
+fn first_write_in_cache(source: &CowBuffer, clones: usize) -> (f64, f64) {
+    let at = source.len() / 2 / PAGE_SIZE * PAGE_SIZE + 17;
+    let bytes = vec![1u8; PAGE_SIZE];
+    let (mut cows, mut mallocs) = (Vec::new(), Vec::new());
+    for _ in 0..9 {
+        let mut forks: Vec<CowBuffer> = (0..clones).map(|_| source.clone()).collect();
+        let t = Instant::now();
+        for fork in &mut forks {
+            fork.set(at, 2);
+        }
+        cows.push(t.elapsed().as_nanos() as f64 / clones as f64);
+        drop(forks);
+        let t = Instant::now();
+        for i in 0..clones {
+            let mut copy = Vec::with_capacity(PAGE_SIZE);
+            copy.extend_from_slice(black_box(&bytes));
+            copy[i % PAGE_SIZE] = 2;
+            black_box(&copy);
+        }
+        mallocs.push(t.elapsed().as_nanos() as f64 / clones as f64);
     }
-    prewarm_guest(3 * len);
-    let source = populated(len);
-    CowBuffer::set_page_pool_limit(0);
-    let s = cowbuffer_sweep(&source);
-    println!(
-        "{} {} {} {} {}",
-        s.mean_ns, s.p50_ns, s.p99_ns, s.max_ns, s.first_ns
-    );
-}
-
-/// Returns freed heap memory to the kernel, so that the next allocations are fresh pages.
-fn trim_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory; no pointer is involved.
-    unsafe {
-        libc::malloc_trim(0);
-    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    (median(cows), median(mallocs))
 }
 
 fn report() {
+    let started = Instant::now();
     println!("\nbuffer report (one run; ratios are what to quote)");
+    println!(
+        "Each row: ns per write: mean (untimed half of the pages), p50 / p99 / max and the writes over 50 µs \
+         (timed other half); ratio = this row / the kernel's row in the same memory state (mean / p50 / p99 / max)."
+    );
+    println!(
+        "Fresh process: the bench binary run again for that sweep alone (an empty page pool). \
+         'no prewarm': what a user's process gets (on this VM: memory the host took back, after a {HOST_RECLAIM:?} pause); \
+         'prewarmed': twice the sweep's size touched and freed first (the bare-metal case). \
+         THP on/off: cowkit's arenas (CowBuffer::set_huge_pages) and the kernel's memory advised alike."
+    );
+    let default_bound = CowBuffer::set_page_pool_limit(16 * MIB);
+    CowBuffer::set_page_pool_limit(default_bound);
     for len in [64 * MIB, GIB] {
-        let guest = prewarm_guest(2 * len);
-        let (kernel, fork_time) = kernel_sweep(len);
-        println!("{} MiB:", len / MIB);
-        println!("  first touch of new memory, before prewarming: {guest:.0} ns per 4 KiB");
-        println!("  fork() of the populated process memory: {fork_time:?}");
-        print_sweep("kernel COW (child writes 1 byte per page)", &kernel);
+        println!(
+            "{} MiB: 1 byte per page of a fresh clone (cowkit) / of a fork()ed child (kernel):",
+            len / MIB
+        );
+        let mut prewarmed_kernel = Vec::new();
+        for prewarm in [false, true] {
+            let state = if prewarm {
+                "prewarmed (bare metal)"
+            } else {
+                "no prewarm"
+            };
+            for huge in [false, true] {
+                let kernel = in_child(Work::Fork, len, prewarm, huge);
+                let cow = in_child(Work::Clone, len, prewarm, huge);
+                print_sweep(&format!("kernel, {state}, {}", thp(huge)), &kernel, None);
+                print_sweep(
+                    &format!("cowkit, {state}, {}", thp(huge)),
+                    &cow,
+                    Some(&kernel),
+                );
+                if prewarm {
+                    prewarmed_kernel.push(kernel);
+                }
+            }
+        }
 
+        // This process: a warm pool, against the kernel's prewarmed rows.
         let source = populated(len);
         let clone_start = Instant::now();
         let fork = black_box(source.clone());
         println!("  CowBuffer::clone: {:?}", clone_start.elapsed());
         drop(fork);
-
-        let fresh = fresh_process_sweep(len, false);
-        print_sweep("CowBuffer, fresh process (mean: fresh memory)", &fresh);
-        let fresh_4k = fresh_process_sweep(len, true);
-        print_sweep("CowBuffer, fresh process, THP off", &fresh_4k);
-        let previous = CowBuffer::set_page_pool_limit(0);
-        trim_heap();
-        prewarm_guest(2 * len);
-        let cold = cowbuffer_sweep(&source);
-        print_sweep("CowBuffer, empty pool, trimmed heap", &cold);
-        CowBuffer::set_page_pool_limit(2 * len + 64 * MIB);
-        // Warm the pool: one diverged clone's worth of pages.
-        let _ = cowbuffer_sweep(&source);
-        let warm = cowbuffer_sweep(&source);
-        print_sweep("CowBuffer, warm pool", &warm);
-        CowBuffer::set_page_pool_limit(previous);
+        let bound = 2 * len + 64 * MIB;
+        for (huge, kernel) in [false, true].into_iter().zip(&prewarmed_kernel) {
+            let previous = CowBuffer::set_huge_pages(huge);
+            CowBuffer::set_page_pool_limit(0); // arenas mapped under the other policy go
+            CowBuffer::set_page_pool_limit(bound);
+            let _ = cowbuffer_sweep(&source); // fills the pool
+            let warm = cowbuffer_sweep(&source);
+            print_sweep(
+                &format!("cowkit, warm pool, {}", thp(huge)),
+                &warm,
+                Some(kernel),
+            );
+            CowBuffer::set_huge_pages(previous);
+        }
         println!(
-            "  per page, mean: CowBuffer / kernel = {:.3} (warm pool), {:.3} (empty pool), {:.3} (fresh process), {:.3} (fresh, THP off)",
-            warm.mean_ns / kernel.mean_ns,
-            cold.mean_ns / kernel.mean_ns,
-            fresh.mean_ns / kernel.mean_ns,
-            fresh_4k.mean_ns / kernel.mean_ns
+            "  (warm pool: pool bound {} MiB, kernel ratio against its prewarmed row)",
+            bound / MIB
         );
-        println!(
-            "  per page, p50: CowBuffer / kernel = {:.3} (warm pool), {:.3} (fresh process), {:.3} (fresh, THP off)",
-            warm.p50_ns as f64 / kernel.p50_ns as f64,
-            fresh.p50_ns as f64 / kernel.p50_ns as f64,
-            fresh_4k.p50_ns as f64 / kernel.p50_ns as f64
+        CowBuffer::set_page_pool_limit(0);
+        CowBuffer::set_page_pool_limit(default_bound);
+        let _ = cowbuffer_sweep(&source);
+        let repeat = cowbuffer_sweep(&source);
+        print_sweep(
+            &format!("cowkit, repeat, {} MiB bound", default_bound / MIB),
+            &repeat,
+            Some(&prewarmed_kernel[0]),
         );
 
         // The first write after a clone, alone: 64 trials at scattered pages (cold paths).
@@ -536,41 +701,44 @@ fn report() {
             per_page - PAGE_SIZE,
             PAGE_SIZE
         );
-    }
-    // The first write into a shared page whose source is in cache (clone, write one byte,
-    // drop; warm pool), beside a hot 4 KiB malloc + copy + free. The two loops alternate in 9
-    // rounds and each side's median round is quoted: single rounds of either moved by up to
-    // 2x between runs on this VM.
-    let previous = CowBuffer::set_page_pool_limit(16 * MIB);
-    let source = CowBuffer::from(vec![1u8; PAGE_SIZE]);
-    let bytes = vec![1u8; PAGE_SIZE];
-    let rounds = 100_000;
-    let (mut cows, mut mallocs) = (Vec::new(), Vec::new());
-    for _ in 0..9 {
-        let t = Instant::now();
-        for i in 0..rounds {
-            let mut fork = source.clone();
-            fork.set(i % PAGE_SIZE, 2);
-            black_box(&fork);
+        if len == 64 * MIB {
+            let (cow, malloc) = first_write_in_cache(&source, 2_000);
+            println!(
+                "  first write into a shared page, in cache (2,000 clones of 64 MiB, one write each): {cow:.0} ns; \
+                 hot 4 KiB malloc + copy + free: {malloc:.0} ns; ratio {:.2} (medians of 9 alternating rounds)",
+                cow / malloc
+            );
         }
-        cows.push(t.elapsed().as_nanos() as f64 / rounds as f64);
-        let t = Instant::now();
-        for i in 0..rounds {
-            let mut copy = Vec::with_capacity(PAGE_SIZE);
-            copy.extend_from_slice(black_box(&bytes));
-            copy[i % PAGE_SIZE] = 2;
-            black_box(&copy);
-        }
-        mallocs.push(t.elapsed().as_nanos() as f64 / rounds as f64);
+        drop(source);
+        CowBuffer::set_page_pool_limit(0);
+        CowBuffer::set_page_pool_limit(default_bound);
     }
-    CowBuffer::set_page_pool_limit(previous);
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let (cow, malloc) = (median(cows), median(mallocs));
+
     println!(
-        "first write into a shared page, source in cache (clone + write + drop): {cow:.0} ns; \
+        "1 GiB: 1 byte per page into CowBuffer::zeroed(1 GiB) (cowkit) / per 4 KiB into fresh mmap memory, MADV_NOHUGEPAGE (kernel first touch), fresh processes:"
+    );
+    for prewarm in [false, true] {
+        let state = if prewarm {
+            "prewarmed (bare metal)"
+        } else {
+            "no prewarm"
+        };
+        let touch = in_child(Work::Touch, GIB, prewarm, false);
+        print_sweep(&format!("first touch, {state}"), &touch, None);
+        for huge in [false, true] {
+            let fill = in_child(Work::Fill, GIB, prewarm, huge);
+            print_sweep(
+                &format!("zeroed fill, {state}, {}", thp(huge)),
+                &fill,
+                Some(&touch),
+            );
+        }
+    }
+
+    // The same first write on a one-page buffer, beside the same malloc + copy + free.
+    let (cow, malloc) = first_write_in_cache(&CowBuffer::from(vec![1u8; PAGE_SIZE]), 2_000);
+    println!(
+        "first write into a shared page, in cache, one-page buffer (2,000 clones, one write each): {cow:.0} ns; \
          hot 4 KiB malloc + copy + free: {malloc:.0} ns; ratio {:.2} (medians of 9 alternating rounds)",
         cow / malloc
     );
@@ -599,11 +767,12 @@ fn report() {
             one.stats().resident_bytes
         }
     );
+    println!("report time: {:?}", started.elapsed());
 }
 
 fn main() {
-    if let Ok(len) = std::env::var(FRESH_SWEEP_VAR) {
-        run_fresh_sweep(len.parse().expect("a byte count"));
+    if let Ok(spec) = std::env::var(CHILD_VAR) {
+        run_child(&spec);
         return;
     }
     benches();

@@ -38,16 +38,39 @@ pub(crate) const TABLE_FAN_SHIFT: u32 = 4;
 pub(crate) const TABLE_FAN_SHIFT: u32 = 2;
 
 /// The address space of one page arena, in pages: 512, so 2 MiB with 4 KiB pages, the size of
-/// a transparent huge page on x86-64 (and on ARM64 with 4 KiB base pages). The kernel then
-/// faults in and zeroes a whole arena at once instead of each page on its first touch, which is
-/// what lets a copy into fresh memory beat the kernel's own copy-on-write (the README's
-/// fresh-memory rows, with transparent huge pages on and off). An arena is aligned to its size,
-/// so this is a power of two; its frames are the pages that fit beside their header (510).
+/// a transparent huge page on x86-64 (and on ARM64 with 4 KiB base pages), so that an arena can
+/// be one huge page when [`ARENA_HUGE_PAGES`] (or `CowBuffer::set_huge_pages`) asks for it. An
+/// arena is aligned to its size, so this is a power of two; its frames are the pages that fit
+/// beside their header (510).
 /// Builds with `--cfg cowkit_small_pages` keep 512 (arenas of 32 KiB), so that an arena still
 /// holds hundreds of frames, as in production. Only the pooled build has multi-frame arenas.
 pub(crate) const ARENA_PAGES: usize = 512;
 
 const _: () = assert!(ARENA_PAGES.is_power_of_two());
+
+/// Whether new arenas are advised for transparent huge pages on Linux: `false`, so each arena
+/// is advised against them (`MADV_NOHUGEPAGE`) and the kernel faults it in 4 KiB at a time, on
+/// each page's first touch. `CowBuffer::set_huge_pages` changes it at run time, for arenas
+/// mapped afterwards. Other platforms (and `--cfg cowkit_portable_arenas`) give no advice.
+///
+/// With huge pages, the write that first touches an arena makes the kernel zero 2 MiB inside
+/// that one write: 0.1-0.4 ms where the guest holds the memory, 4-20 ms on a virtual machine
+/// whose host takes free memory back (free page reporting gives it every free block of 2 MiB
+/// and more, so the host faults in 512 small pages for that write). Issue 21 asks that no
+/// single write zero 2 MiB, which only 4 KiB faults give. Measured by `cargo bench --bench
+/// buffer -- report` on this project's 2-core VM (1 byte per page of a fresh 1 GiB clone in a
+/// fresh process, as a ratio of the mean to the kernel's `fork()` copy-on-write in the same run
+/// and memory state; the ranges span six runs of the report and a helper's earlier runs):
+///
+/// | memory state | huge pages | 4 KiB faults |
+/// |---|---|---|
+/// | not prewarmed (a user's process on such a VM) | 3.2-6.6x | 0.3-1.4x |
+/// | prewarmed (the bare-metal case) | 0.14-0.25x | 0.8-1.6x |
+///
+/// The default takes the bounded single write and the figure that holds on a VM; a program on
+/// bare metal that fills large buffers and can take one 2 MiB stall per arena may turn huge
+/// pages on (`CowBuffer::set_huge_pages(true)`). The README has every row.
+pub(crate) const ARENA_HUGE_PAGES: bool = false;
 
 /// The bytes of elements one `CowVec` chunk (a leaf of its table) holds at most: 4 KiB, so
 /// 512 `u64`s. The chunk is the unit a write copies beside a live snapshot and the slice

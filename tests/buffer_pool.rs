@@ -97,5 +97,57 @@ fn pool_reuses_pages_returns_arenas_and_nothing_leaks() {
     // Lowering the bound gives back the idle arenas above it.
     CowBuffer::set_page_pool_limit(P);
     assert_eq!(CowBuffer::page_pool_bytes(), 0);
+
+    // The huge-page switch: off by default; it applies to arenas mapped afterwards, which
+    // hold and copy bytes the same way. (With a bound of 0, each arena goes back to the OS as
+    // soon as it is idle, so the buffers below map arenas of their own.)
+    CowBuffer::set_page_pool_limit(0);
+    assert!(!CowBuffer::set_huge_pages(true), "off by default");
+    let huge = CowBuffer::from(pattern(600 * P, 6)); // more than one arena
+    let mut huge_fork = huge.clone();
+    huge_fork.fill(P..599 * P, 8);
+    assert_eq!(huge.to_vec(), pattern(600 * P, 6));
+    assert!(huge_fork.bytes().skip(P).take(598 * P).all(|x| x == 8));
+    assert!(huge_flags(&huge).is_none_or(|huge| huge));
+    drop((huge, huge_fork));
+    assert_eq!(CowBuffer::page_pool_bytes(), 0);
+    assert!(CowBuffer::set_huge_pages(false));
+    let small = CowBuffer::from(pattern(600 * P, 7));
+    assert_eq!(small.to_vec(), pattern(600 * P, 7));
+    assert!(huge_flags(&small).is_none_or(|huge| !huge));
+    drop(small);
+    assert_eq!(CowBuffer::page_pool_bytes(), 0);
     CowBuffer::set_page_pool_limit(previous);
+}
+
+/// How the kernel was told to fault in the mapping that holds the buffer's first page:
+/// `Some(true)` for `MADV_HUGEPAGE` (`hg` in `/proc/self/smaps`' `VmFlags`), `Some(false)` for
+/// `MADV_NOHUGEPAGE` (`nh`); `None` where arenas are not `mmap`ed (other OSes, the portable
+/// build), where it is not checked.
+fn huge_flags(buffer: &CowBuffer) -> Option<bool> {
+    if !cfg!(all(target_os = "linux", not(cowkit_portable_arenas))) {
+        return None;
+    }
+    let at = buffer.pages().next()?.as_ptr() as usize;
+    let smaps = std::fs::read_to_string("/proc/self/smaps").expect("/proc/self/smaps");
+    let mut inside = false;
+    for line in smaps.lines() {
+        let first = line.split_whitespace().next().unwrap_or("");
+        if let Some((start, end)) = first.split_once('-')
+            && let (Ok(start), Ok(end)) = (
+                usize::from_str_radix(start, 16),
+                usize::from_str_radix(end, 16),
+            )
+        {
+            inside = (start..end).contains(&at);
+        } else if inside && let Some(flags) = line.strip_prefix("VmFlags:") {
+            let flags: Vec<&str> = flags.split_whitespace().collect();
+            return match (flags.contains(&"hg"), flags.contains(&"nh")) {
+                (true, false) => Some(true),
+                (false, true) => Some(false),
+                _ => panic!("the arena's mapping has no huge-page advice: {flags:?}"),
+            };
+        }
+    }
+    panic!("no mapping holds the buffer's first page")
 }

@@ -3,15 +3,22 @@
 //!
 //! # Why arenas
 //!
-//! A page that is its own heap allocation costs the kernel's first-touch fault the first time
-//! it is written: about as much as the kernel's own copy-on-write fault after `fork()`, so a
-//! user-space copy into fresh memory would lose its advantage. Frames are carved instead from
-//! arenas of 2 MiB (with 4 KiB pages; `config::ARENA_PAGES`), mapped whole and, on Linux,
-//! advised for transparent huge pages (`madvise(MADV_HUGEPAGE)`): the kernel then faults in and
-//! zeroes 2 MiB at once, for a fraction per 4 KiB page of what a 4 KiB fault costs. Without
-//! huge pages (THP off, another OS) an arena is still one mapping. The figures (copies into
-//! fresh memory with huge pages on and off, against the kernel's copy-on-write) are in the
-//! README, from the report of `cargo bench --bench buffer`.
+//! A page that is its own heap allocation costs an allocator call and a header, and pages
+//! taken one after another land anywhere. Frames are carved instead from arenas of 2 MiB
+//! (with 4 KiB pages; `config::ARENA_PAGES`), mapped whole: a frame's count is found from its
+//! address, counts of neighbouring pages share cache lines, and pages taken in order are
+//! adjacent in memory (runs). A page fresh from the kernel still costs a first-touch fault on
+//! its first write.
+//!
+//! On Linux a new arena is advised against transparent huge pages by default
+//! (`MADV_NOHUGEPAGE`: 4 KiB faults, each page on its first write), or for them
+//! (`MADV_HUGEPAGE`: the kernel faults in and zeroes 2 MiB at the arena's first write) when
+//! `CowBuffer::set_huge_pages(true)` said so; the default is `config::ARENA_HUGE_PAGES`, with
+//! its reason. Huge pages make fewer faults, but put a 2 MiB zeroing (on a virtual machine
+//! whose host takes free memory back, a host fault of 512 pages: milliseconds) inside one
+//! write. The figures of both policies in a fresh process, against the kernel's
+//! copy-on-write in the same memory state, are in the README, from the report of
+//! `cargo bench --bench buffer`. Other OSes get no advice.
 //!
 //! # Where the counts live
 //!

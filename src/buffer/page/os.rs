@@ -1,16 +1,29 @@
-//! Arenas' memory from the OS: on Linux an anonymous mapping advised for transparent huge
-//! pages; elsewhere (and on Linux with `--cfg cowkit_portable_arenas`, so that CI compiles and
-//! tests this path) an aligned allocation of the global allocator.
+//! Arenas' memory from the OS: on Linux an anonymous mapping, advised for or against
+//! transparent huge pages as [`set_huge_pages`] last said (`config::ARENA_HUGE_PAGES` until
+//! then); elsewhere (and on Linux with `--cfg cowkit_portable_arenas`, so that CI compiles and
+//! tests this path) an aligned allocation of the global allocator, given no advice.
 
 use core::ptr::NonNull;
 
 #[cfg(all(target_os = "linux", not(cowkit_portable_arenas)))]
 use crate::buffer::page::arena::{ARENA_ALIGN, ARENA_SIZE};
 use crate::buffer::page::arena::{FRAMES, Header, arena_layout};
-use crate::config::PAGE_SIZE;
+use crate::config::{ARENA_HUGE_PAGES, PAGE_SIZE};
+use crate::sync::{Ordering, PoolFlag};
+
+/// Whether arenas mapped from now on are advised for huge pages. Relaxed: it is a hint read once
+/// per new arena, and no other memory is published through it.
+static HUGE_PAGES: PoolFlag = PoolFlag::new(ARENA_HUGE_PAGES);
+
+/// Sets whether arenas mapped from now on are advised for transparent huge pages; returns the
+/// previous setting. Arenas already mapped keep their advice. (Recorded on every platform, used
+/// only where arenas are `mmap`ed.)
+pub(super) fn set_huge_pages(on: bool) -> bool {
+    HUGE_PAGES.swap(on, Ordering::Relaxed)
+}
 
 /// A new arena, aligned to its size, zeroed; returns its header. On Linux: an anonymous
-/// mapping, advised for transparent huge pages.
+/// mapping, advised for transparent huge pages or against them (see [`set_huge_pages`]).
 #[cfg(all(target_os = "linux", not(cowkit_portable_arenas)))]
 pub(super) fn map_arena() -> NonNull<Header> {
     const _: () = assert!(ARENA_SIZE == ARENA_ALIGN);
@@ -42,8 +55,7 @@ pub(super) fn map_arena() -> NonNull<Header> {
     let tail = len - head - ARENA_SIZE;
     // SAFETY: `head + ARENA_SIZE + tail == len`, so all three pieces lie inside the new
     // mapping, which nothing else refers to. Unmapping the unaligned ends keeps exactly
-    // the aligned arena. The advice only asks for huge pages; it fails harmlessly where
-    // THP is off or missing (its result is ignored on purpose: the arena works either way).
+    // the aligned arena.
     //
     // Trimming splits the new mapping, which fails past `vm.max_map_count`: that is then
     // the OS running out of mappings, reported as an allocation failure like any other
@@ -60,9 +72,19 @@ pub(super) fn map_arena() -> NonNull<Header> {
             munmap(start, len);
             mapping_failed();
         }
-        libc::madvise(base.cast(), ARENA_SIZE, libc::MADV_HUGEPAGE);
         base
     };
+    let advice = if HUGE_PAGES.load(Ordering::Relaxed) {
+        libc::MADV_HUGEPAGE
+    } else {
+        libc::MADV_NOHUGEPAGE
+    };
+    // SAFETY: `madvise` with `MADV_HUGEPAGE` / `MADV_NOHUGEPAGE` over the arena, which lies
+    // inside the mapping, only sets how the kernel will fault in its untouched, zero-filled
+    // memory (one 2 MiB page or 4 KiB pages): it changes no byte and no mapping. Where it
+    // fails (a kernel without THP: `EINVAL`), the kernel's default applies and the arena
+    // works the same, so its result is ignored on purpose.
+    unsafe { libc::madvise(base.cast(), ARENA_SIZE, advice) };
     let base = NonNull::new(base).expect("cowkit: mmap does not return null");
     // SAFETY: the header lies inside the arena.
     unsafe { base.byte_add(FRAMES * PAGE_SIZE).cast() }
@@ -97,7 +119,8 @@ unsafe fn munmap(addr: *mut u8, len: usize) -> bool {
     unsafe { libc::munmap(addr.cast(), len) == 0 }
 }
 
-/// A new arena from the global allocator (no huge-page advice), zeroed; returns its header.
+/// A new arena from the global allocator (no huge-page advice, whatever [`set_huge_pages`]
+/// says), zeroed; returns its header.
 #[cfg(any(not(target_os = "linux"), cowkit_portable_arenas))]
 pub(super) fn map_arena() -> NonNull<Header> {
     #[cfg(test)]

@@ -406,6 +406,12 @@ pub(crate) fn set_limit(limit: usize) -> usize {
     previous
 }
 
+/// Sets whether arenas mapped from now on are advised for transparent huge pages; returns the
+/// previous setting.
+pub(crate) fn set_huge_pages(on: bool) -> bool {
+    os::set_huge_pages(on)
+}
+
 /// How many free frames the pool holds now, this thread's cache included.
 pub(crate) fn len() -> usize {
     let cached = CACHE

@@ -1,6 +1,7 @@
 //! The frames' source where there is no pool (no `std`, loom, `--cfg cowkit_unpooled`): each
 //! frame is an arena of its own, one allocation of a page and its header, freed with its last
-//! handle. With `std` the pool's public bound functions still exist and report an empty pool.
+//! handle. With `std` the pool's public functions still exist: they report an empty pool
+//! and no huge pages.
 
 use core::ptr::NonNull;
 
@@ -45,6 +46,12 @@ pub(super) unsafe fn give_back(frames: impl Iterator<Item = NonNull<Page>>) {
 #[cfg(feature = "std")]
 pub(crate) fn set_limit(_limit: usize) -> usize {
     0
+}
+
+/// No arenas mapped from the OS: nothing to advise, and no huge pages to report.
+#[cfg(feature = "std")]
+pub(crate) fn set_huge_pages(_on: bool) -> bool {
+    false
 }
 
 /// No pool: nothing held.
