@@ -901,7 +901,10 @@ impl<T: Clone> CowVec<T> {
     #[inline(never)]
     fn push_slow(&mut self, value: T) {
         if self.room_in_tail() == 0 {
-            let mut chunk = Vec::with_capacity(chunk_len::<T>().min(4));
+            // A first chunk grows from 4 elements, so that small vectors stay small; once one
+            // chunk is full, the vector is growing, and the next is allocated whole.
+            let capacity = if self.len == 0 { 4 } else { chunk_len::<T>() };
+            let mut chunk = Vec::with_capacity(capacity.min(chunk_len::<T>()));
             chunk.push(value);
             self.attach_tail(Chunk(chunk));
         } else {
