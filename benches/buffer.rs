@@ -183,34 +183,21 @@ fn drop_diverged(c: &mut Criterion) {
     let mut group = c.benchmark_group("buffer_drop_diverged_64MiB");
     group.sample_size(20);
     let buffer = populated(64 * MIB);
+    let diverged = || {
+        let mut fork = buffer.clone();
+        for at in (0..64 * MIB).step_by(PAGE_SIZE) {
+            fork.set(at, 3);
+        }
+        fork
+    };
     group.bench_function("CowBuffer", |b| {
-        b.iter_batched(
-            || {
-                let mut fork = buffer.clone();
-                for at in (0..64 * MIB).step_by(PAGE_SIZE) {
-                    fork.set(at, 3);
-                }
-                fork
-            },
-            drop,
-            BatchSize::PerIteration,
-        )
+        b.iter_batched(diverged, drop, BatchSize::PerIteration)
     });
     // The same with the arenas the copies land in advised for huge pages (`set_huge_pages`):
     // freeing arenas beyond the pool's bound then unmaps one huge page each, not 512 pages.
     let before = CowBuffer::set_huge_pages(true);
     group.bench_function("CowBuffer, huge pages", |b| {
-        b.iter_batched(
-            || {
-                let mut fork = buffer.clone();
-                for at in (0..64 * MIB).step_by(PAGE_SIZE) {
-                    fork.set(at, 3);
-                }
-                fork
-            },
-            drop,
-            BatchSize::PerIteration,
-        )
+        b.iter_batched(diverged, drop, BatchSize::PerIteration)
     });
     CowBuffer::set_huge_pages(before);
     let snap = populated_snap(64 * MIB);
