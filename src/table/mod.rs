@@ -243,7 +243,19 @@ impl<L: Leaf> Table<L> {
     /// The leaf that holds item `item`, or `None` when there is none.
     #[inline]
     pub(crate) fn leaf(&self, item: usize) -> Option<&L> {
-        self.node(item, 1).map(Node::leaf)
+        // `node(item, 1)`, with the kind of each node as the loop's test (one test per level
+        // instead of two: a branch never sits at level 1).
+        let mut node = self.root.as_deref()?;
+        let mut shift = L::SHIFT + FAN_SHIFT * (self.height - 1);
+        loop {
+            match node {
+                Node::Leaf(leaf) => return Some(leaf),
+                Node::Branch(children) => {
+                    shift -= FAN_SHIFT;
+                    node = children[branch_slot(item, shift)].as_deref()?;
+                }
+            }
+        }
     }
 
     /// The node at `level` (from 1, the leaves, to the height) on the path to item `item`, or
@@ -251,15 +263,17 @@ impl<L: Leaf> Table<L> {
     #[inline]
     fn node(&self, item: usize, level: u32) -> Option<&Node<L>> {
         let mut node = self.root.as_deref()?;
-        // Down from the root: at each branch the slot is the item's bits at `shift` (the
-        // height says how many branches there are, so the loop needs no test of the kind).
-        let mut shift = L::SHIFT + FAN_SHIFT * self.height;
-        for _ in level..self.height {
+        // Down from the root: at each branch the slot is the item's bits at `shift`, the
+        // lowest bit its children's span does not cover.
+        let mut shift = L::SHIFT + FAN_SHIFT * (self.height - 1);
+        let mut at = self.height;
+        while at > level {
             shift -= FAN_SHIFT;
             let Node::Branch(children) = node else {
                 unreachable!("a leaf above level 1")
             };
-            node = children[branch_slot(item, shift - FAN_SHIFT)].as_deref()?;
+            node = children[branch_slot(item, shift)].as_deref()?;
+            at -= 1;
         }
         Some(node)
     }
@@ -333,7 +347,7 @@ impl<L: Leaf + Clone> Table<L> {
     #[inline]
     pub(crate) fn place_mut(&mut self, item: usize) -> &mut Option<LeafRef<L>> {
         let mut level = self.height;
-        let mut shift = L::SHIFT + FAN_SHIFT * self.height;
+        let mut shift = L::SHIFT + FAN_SHIFT * (self.height - 1);
         let mut place = &mut self.root;
         while level > 1 {
             shift -= FAN_SHIFT;
@@ -341,7 +355,7 @@ impl<L: Leaf + Clone> Table<L> {
             let Node::Branch(children) = Shared::make_mut(node) else {
                 unreachable!("a leaf above level 1")
             };
-            place = &mut children[branch_slot(item, shift - FAN_SHIFT)];
+            place = &mut children[branch_slot(item, shift)];
             level -= 1;
         }
         place
