@@ -81,6 +81,13 @@ impl<'a, T> Iterator for Chunks<'a, T> {
         let n = self.back - self.front;
         (n, Some(n))
     }
+
+    /// Skips `n` chunks without reading them.
+    #[inline]
+    fn nth(&mut self, n: usize) -> Option<&'a [T]> {
+        self.front += n.min(self.back - self.front);
+        self.next()
+    }
 }
 
 impl<'a, T> DoubleEndedIterator for Chunks<'a, T> {
@@ -91,6 +98,13 @@ impl<'a, T> DoubleEndedIterator for Chunks<'a, T> {
         }
         self.back -= 1;
         Some(Self::chunk(self.vec, &mut self.back_reader, self.back))
+    }
+
+    /// Skips `n` chunks from the back without reading them.
+    #[inline]
+    fn nth_back(&mut self, n: usize) -> Option<&'a [T]> {
+        self.back -= n.min(self.back - self.front);
+        self.next_back()
     }
 }
 

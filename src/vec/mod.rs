@@ -706,7 +706,13 @@ impl<T> CowVec<T> {
             other.tail = self.tail.clone();
             other.len = len - at;
         } else {
-            other.extend(self.iter().skip(at).cloned());
+            // The chunk that holds `at` from `at` on, then the chunks after it, cloned into
+            // chunks of the new vector (from the chunk, not element by element).
+            let mut chunks = self.chunks();
+            if let Some(first) = chunks.nth(at / chunk_len::<T>()) {
+                other.extend_from_slice(&first[at % chunk_len::<T>()..]);
+            }
+            chunks.for_each(|chunk| other.extend_from_slice(chunk));
         }
         self.truncate(at);
         other
@@ -732,7 +738,6 @@ impl<T> CowVec<T> {
             return;
         }
         if self.len % chunk_len::<T>() != 0 {
-            // Cloned first (a panic there changes nothing), then moved in.
             // Cloned first (a panic there changes nothing), moved in, and only then are
             // `other`'s own dropped.
             let items = other.to_vec();
