@@ -1056,3 +1056,32 @@ mod panics;
 mod sharing;
 
 use panics::{Probe, Tally};
+
+/// `nth` (and so `skip`) steps over whole chunks, and agrees with `Vec`'s at every offset near
+/// the chunk boundaries, from both ends and after partial iteration.
+#[test]
+fn nth_and_skip_match_vec() {
+    let want = counting(LARGE);
+    let v = CowVec::from(want.clone());
+    let bounds = chunk_boundaries(&v);
+    let mut offsets: Vec<usize> = vec![0, 1, LARGE - 1, LARGE, LARGE + 5];
+    for &b in bounds.iter().take(6) {
+        offsets.extend([b.saturating_sub(1), b, b + 1]);
+    }
+    for &n in &offsets {
+        assert_eq!(v.iter().nth(n), want.iter().nth(n), "nth({n})");
+        assert!(v.iter().skip(n).eq(want.iter().skip(n)), "skip({n})");
+        let mut a = v.iter();
+        let mut b = want.iter();
+        a.next_back();
+        b.next_back();
+        a.next();
+        b.next();
+        assert_eq!(a.nth(n), b.nth(n), "nth({n}) after next and next_back");
+        assert_eq!(a.len(), b.len());
+        assert_eq!(a.next(), b.next());
+        let mut m = v.clone();
+        let mut w = want.clone();
+        assert_eq!(m.iter_mut().nth(n), w.iter_mut().nth(n));
+    }
+}

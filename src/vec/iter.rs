@@ -168,6 +168,26 @@ where
         }
     }
 
+    /// Skips `n` elements a piece at a time (O(pieces skipped), not O(n)).
+    fn nth(&mut self, mut n: usize) -> Option<S::Item> {
+        let in_front = self.front.len();
+        if n < in_front {
+            return self.front.nth(n);
+        }
+        n -= in_front;
+        self.front.nth(in_front);
+        for mut piece in self.pieces.by_ref() {
+            self.middle -= piece.len();
+            if n < piece.len() {
+                let x = piece.nth(n);
+                self.front = piece;
+                return x;
+            }
+            n -= piece.len();
+        }
+        self.back.nth(n)
+    }
+
     #[inline]
     fn next_back(&mut self) -> Option<S::Item> {
         match self.back.next_back() {
@@ -248,6 +268,10 @@ impl<'a, T> Iterator for Iter<'a, T> {
         (self.flat.len(), Some(self.flat.len()))
     }
 
+    fn nth(&mut self, n: usize) -> Option<&'a T> {
+        self.flat.nth(n)
+    }
+
     #[inline]
     fn fold<B, F: FnMut(B, &'a T) -> B>(self, init: B, f: F) -> B {
         self.flat.fold(init, f)
@@ -300,6 +324,10 @@ impl<'a, T> Iterator for IterMut<'a, T> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.flat.len(), Some(self.flat.len()))
+    }
+
+    fn nth(&mut self, n: usize) -> Option<&'a mut T> {
+        self.flat.nth(n)
     }
 
     #[inline]
