@@ -15,8 +15,8 @@
 //! anywhere is a hole: the buffer reads its pages as zeros; the vector has none below its
 //! length.
 //!
-//! The fan-out is this module's alone: callers name items by their index, and [`slot`] is the
-//! one place where an item index becomes the slot that leads to it at some level.
+//! The fan-out is this module's alone: callers name items by their index, and [`slot_in_leaf`]
+//! and [`branch_slot`] are the only places where an item index becomes a slot.
 
 #![deny(unsafe_code)]
 
@@ -152,21 +152,14 @@ pub(crate) fn height_for<L: Leaf>(items: usize) -> u32 {
     height
 }
 
-/// The slot that leads to item `item` in a node at `level` (≥ 1): in a leaf (level 1), the
-/// item's own slot; in a branch, the child whose span holds the item.
+/// The slot of item `item` in its leaf.
 #[inline]
-fn slot<L: Leaf>(item: usize, level: u32) -> usize {
-    if level == 1 {
-        item & (span::<L>(1) - 1)
-    } else {
-        item.checked_shr(L::SHIFT + FAN_SHIFT * (level - 2))
-            .unwrap_or(0)
-            & (FAN - 1)
-    }
+fn slot_in_leaf<L: Leaf>(item: usize) -> usize {
+    item & (span::<L>(1) - 1)
 }
 
 /// The slot of a branch that leads to item `item`, where the branch's children each cover
-/// `2^shift` items: [`slot`] for a branch whose level's shift is known.
+/// `2^shift` items.
 #[inline]
 fn branch_slot(item: usize, shift: u32) -> usize {
     // `shift < usize::BITS` in any table: a branch exists only where its children cover fewer
@@ -180,7 +173,7 @@ fn branch_slot(item: usize, shift: u32) -> usize {
 #[inline]
 fn leaf_slots<L: Leaf>(items: &Range<usize>) -> Range<usize> {
     debug_assert!(items.start < items.end, "a lookup names at least one item");
-    let first = slot::<L>(items.start, 1);
+    let first = slot_in_leaf::<L>(items.start);
     first..first + (span::<L>(1) - first).min(items.end - items.start)
 }
 
@@ -281,7 +274,7 @@ impl<L: Leaf> Table<L> {
     /// The item at index `item`, or `None` when its leaf is missing or holds fewer items.
     #[inline]
     pub(crate) fn item(&self, item: usize) -> Option<&L::Item> {
-        self.leaf(item)?.items().get(slot::<L>(item, 1))
+        self.leaf(item)?.items().get(slot_in_leaf::<L>(item))
     }
 
     /// A reader of this table's leaves in any order, which walks again only when the leaf
