@@ -26,6 +26,9 @@
 //!
 //! Run: `cargo bench --bench buffer -- --warm-up-time 1 --measurement-time 3`.
 
+#[path = "report.rs"]
+mod report;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -781,12 +784,7 @@ fn main() {
     }
     benches();
     Criterion::default().configure_from_args().final_summary();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let quick = args.iter().any(|a| a == "--test" || a == "--list");
-    let filter = args
-        .iter()
-        .find(|a| !a.starts_with('-') && a.parse::<f64>().is_err());
-    if !quick && filter.is_none_or(|f| "report".contains(f.as_str())) {
+    if report::wanted("report") {
         report();
     }
 }

@@ -17,6 +17,9 @@
 //!
 //! Run: `cargo bench --bench collections -- --warm-up-time 1 --measurement-time 3`.
 
+#[path = "report.rs"]
+mod report;
+
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::Arc;
@@ -637,17 +640,10 @@ criterion_group!(
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
-    // The latency report runs unless a filter that does not match it was given, and never in
-    // `cargo bench -- --test` or `--list` runs.
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let quick = args.iter().any(|a| a == "--test" || a == "--list");
-    let filter = args
-        .iter()
-        .find(|a| !a.starts_with('-') && a.parse::<f64>().is_err());
-    if !quick && filter.is_none_or(|f| "latency".contains(f.as_str())) {
+    if report::wanted("latency") {
         latency_report();
     }
-    if !quick && filter.is_none_or(|f| "scaling".contains(f.as_str())) {
+    if report::wanted("scaling") {
         write_scaling_report();
     }
 }

@@ -25,6 +25,9 @@
 //! Run: `cargo bench --bench vec` (about 3 minutes); a quick check that every bench runs:
 //! `cargo bench --bench vec -- --test`.
 
+#[path = "report.rs"]
+mod report;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicIsize, Ordering};
@@ -529,12 +532,7 @@ fn memory_report() {
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let quick = args.iter().any(|a| a == "--test" || a == "--list");
-    let filter = args
-        .iter()
-        .find(|a| !a.starts_with('-') && a.parse::<f64>().is_err());
-    if !quick && filter.is_none_or(|f| "memory".contains(f.as_str())) {
+    if report::wanted("memory") {
         memory_report();
     }
 }
