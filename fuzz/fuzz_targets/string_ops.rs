@@ -8,6 +8,9 @@
 
 use libfuzzer_sys::fuzz_target;
 
+#[path = "../../tests/models/quiet.rs"]
+mod quiet;
+
 #[path = "../../tests/models/string.rs"]
 #[allow(dead_code)]
 mod model;

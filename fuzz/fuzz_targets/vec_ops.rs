@@ -17,6 +17,9 @@ compile_error!(
     "build cowkit's fuzz targets with RUSTFLAGS=\"--cfg cowkit_small_pages\" (small chunks, deep tables)"
 );
 
+#[path = "../../tests/models/quiet.rs"]
+mod quiet;
+
 #[path = "../../tests/models/vec.rs"]
 #[allow(dead_code)]
 mod model;

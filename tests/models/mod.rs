@@ -7,6 +7,7 @@ pub mod buffer;
 pub mod list;
 #[cfg(feature = "std")]
 pub mod map;
+pub mod quiet;
 pub mod shared;
 pub mod string;
 pub mod vec;

@@ -7,9 +7,9 @@
 //! every op, [`StringModel::check`] asserts that every handle still equals its own `String` — so
 //! a write through one handle never shows through another — and the representation invariants.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use cowkit::CowString;
+
+use super::quiet::{panics, quiet_expected_panics};
 
 /// At most this many handles are kept.
 const MAX_HANDLES: usize = 6;
@@ -82,32 +82,6 @@ impl Default for StringModel {
             models: vec![String::new()],
         }
     }
-}
-
-/// Runs `f` and reports whether it panicked, without printing the panic.
-fn panics(f: impl FnOnce()) -> bool {
-    QUIET.with(|q| q.set(true));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    QUIET.with(|q| q.set(false));
-    result.is_err()
-}
-
-thread_local! {
-    /// Set while a panic is expected, so the hook stays quiet about it.
-    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Installs (once) a panic hook that stays quiet for expected panics and prints the others.
-pub fn quiet_expected_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(|q| q.get()) {
-                default(info);
-            }
-        }));
-    });
 }
 
 impl StringModel {

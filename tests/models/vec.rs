@@ -16,9 +16,10 @@
 use std::cmp::Ordering;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use cowkit::CowVec;
+
+use super::quiet::{panics, quiet_expected_panics};
 
 /// At most this many handles are kept.
 const MAX_HANDLES: usize = 6;
@@ -89,33 +90,6 @@ impl Default for VecModel {
     fn default() -> Self {
         Self::new()
     }
-}
-
-/// Runs `f` and reports whether it panicked, without printing the panic.
-fn panics(f: impl FnOnce()) -> bool {
-    QUIET.with(|q| q.set(true));
-    let result = catch_unwind(AssertUnwindSafe(f));
-    QUIET.with(|q| q.set(false));
-    result.is_err()
-}
-
-thread_local! {
-    /// Set while a panic is expected, so the hook stays quiet about it.
-    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Installs (once) a panic hook that stays quiet for expected panics and passes the others on
-/// to the hook before it (under cargo-fuzz, libfuzzer's, which aborts).
-fn quiet_expected_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(|q| q.get()) {
-                previous(info);
-            }
-        }));
-    });
 }
 
 fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
