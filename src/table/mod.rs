@@ -236,39 +236,37 @@ impl<L: Leaf> Table<L> {
     /// The leaf that holds item `item`, or `None` when there is none.
     #[inline]
     pub(crate) fn leaf(&self, item: usize) -> Option<&L> {
-        // `node(item, 1)`, with the kind of each node as the loop's test (one test per level
-        // instead of two: a branch never sits at level 1).
-        let mut node = self.root.as_deref()?;
+        self.path(item).1
+    }
+
+    /// The one read walk, from the root to the leaf that holds item `item`: that leaf (`None`
+    /// when missing) and the level 2 branch above it (`None` when the table is a single leaf
+    /// or that branch is missing). At each branch the slot is the item's bits at `shift`; the
+    /// kind of each node is the loop's test (a branch never sits at level 1).
+    #[inline]
+    fn path(&self, item: usize) -> (Option<&Node<L>>, Option<&L>) {
+        let Some(mut node) = self.root.as_deref() else {
+            return (None, None);
+        };
+        let mut parent = None;
         let mut shift = L::SHIFT + FAN_SHIFT * (self.height - 1);
         loop {
             match node {
-                Node::Leaf(leaf) => return Some(leaf),
+                Node::Leaf(leaf) => return (parent, Some(leaf)),
                 Node::Branch(children) => {
                     shift -= FAN_SHIFT;
-                    node = children[branch_slot(item, shift)].as_deref()?;
+                    match children[branch_slot(item, shift)].as_deref() {
+                        Some(child) => {
+                            parent = Some(node);
+                            node = child;
+                        }
+                        // A missing child: `node` is the level 2 branch when its children
+                        // are leaves.
+                        None => return ((shift == L::SHIFT).then_some(node), None),
+                    }
                 }
             }
         }
-    }
-
-    /// The node at `level` (from 1, the leaves, to the height) on the path to item `item`, or
-    /// `None` when there is none.
-    #[inline]
-    fn node(&self, item: usize, level: u32) -> Option<&Node<L>> {
-        let mut node = self.root.as_deref()?;
-        // Down from the root: at each branch the slot is the item's bits at `shift`, the
-        // lowest bit its children's span does not cover.
-        let mut shift = L::SHIFT + FAN_SHIFT * (self.height - 1);
-        let mut at = self.height;
-        while at > level {
-            shift -= FAN_SHIFT;
-            let Node::Branch(children) = node else {
-                unreachable!("a leaf above level 1")
-            };
-            node = children[branch_slot(item, shift)].as_deref()?;
-            at -= 1;
-        }
-        Some(node)
     }
 
     /// The item at index `item`, or `None` when its leaf is missing or holds fewer items.
@@ -435,22 +433,21 @@ impl<'a, L: Leaf> Reader<'a, L> {
         self.leaf
     }
 
-    /// The leaf that holds `item`, through the kept level 2 branch when it is the right one.
+    /// The leaf that holds `item`, through the kept level 2 branch when it is the right one,
+    /// else by [`Table::path`] (which also gives the branch to keep).
     fn find(&mut self, item: usize) -> Option<&'a L> {
-        if self.table.height == 1 {
-            return self.table.leaf(item);
-        }
         let parent_no = item.checked_shr(L::SHIFT + FAN_SHIFT).unwrap_or(0);
-        if parent_no != self.parent_no {
-            self.parent_no = parent_no;
-            self.parent = self.table.node(item, 2);
-        }
-        match self.parent? {
-            Node::Branch(children) => children[branch_slot(item, L::SHIFT)]
+        if parent_no == self.parent_no
+            && let Some(Node::Branch(children)) = self.parent
+        {
+            return children[branch_slot(item, L::SHIFT)]
                 .as_deref()
-                .map(Node::leaf),
-            Node::Leaf(_) => unreachable!("a leaf above level 1"),
+                .map(Node::leaf);
         }
+        let (parent, leaf) = self.table.path(item);
+        self.parent_no = parent_no;
+        self.parent = parent;
+        leaf
     }
 
     /// The items from `items.start` (not empty) up to `items.end` or the end of the leaf that
