@@ -1,11 +1,14 @@
-//! Files: [`CowBuffer::read_file`] (a private copy of a file's pages, all-zero pages as holes)
-//! and [`CowBuffer::write_changes`] (writes back exactly the pages that differ from a base).
+//! Files: [`CowBuffer::read_file`] (a private copy of a file's pages, all-zero pages as holes),
+//! [`CowBuffer::map_file`] (the file's own pages, mapped read-only, until written) and
+//! [`CowBuffer::write_changes`] (writes back exactly the pages that differ from a base).
 //! Together they give the semantics of the kernel's `MAP_PRIVATE` mapping and Windows'
 //! copy-on-write sections, eagerly: the buffer is the process's own copy, and the file is
 //! untouched until the changes are written back.
 //!
-//! Safe code only: the bytes are read with plain (positional) reads, so a file changed or
-//! truncated by someone else meanwhile gives other bytes, never undefined behaviour.
+//! `read_file` and `write_changes` are safe: the bytes are read and written with plain
+//! (positional) reads and writes, so a file changed or truncated by someone else meanwhile
+//! gives other bytes, never undefined behaviour. `map_file` is not: its pages are the file's
+//! (`page/mapped.rs`).
 
 #![cfg(feature = "std")]
 
@@ -15,6 +18,8 @@ use std::fs::File;
 use std::io;
 
 use self::os::{read_at, write_all_at};
+#[cfg(all(target_os = "linux", not(cowkit_portable_arenas)))]
+use super::page::mapped::Mapping;
 use super::{CowBuffer, MAX_LEN, PAGE_SIZE};
 use crate::config::FILE_IO_CHUNK;
 
@@ -40,10 +45,7 @@ pub(super) fn read_file(file: &File) -> io::Result<CowBuffer> {
     loop {
         let n = read_piece(file, &mut piece, buffer.len() as u64)?;
         if n > MAX_LEN - buffer.len() {
-            return Err(io::Error::new(
-                io::ErrorKind::OutOfMemory,
-                "file longer than the longest CowBuffer (isize::MAX bytes)",
-            ));
+            return Err(too_long());
         }
         // All-zero pages stay holes (`extend_from_slice` writes only the runs of pages with
         // a nonzero byte).
@@ -60,12 +62,83 @@ pub(super) fn read_file(file: &File) -> io::Result<CowBuffer> {
     }
 }
 
+/// [`CowBuffer::map_file`], whose docs say what it does: the file mapped read-only, its pages
+/// in the table as file pages.
+///
+/// # Safety
+///
+/// `map_file`'s: the file does not change while the buffer or a buffer made from it lives.
+#[cfg(all(target_os = "linux", not(cowkit_portable_arenas)))]
+#[allow(unsafe_code)]
+pub(super) unsafe fn map_file(file: &File) -> io::Result<CowBuffer> {
+    let meta = file.metadata()?;
+    if !meta.is_file() || meta.len() == 0 {
+        // A pipe or a device has no pages to map, and a file of length 0 may still have bytes
+        // to read (those of /proc): read it (a directory's read fails; an empty file's read
+        // returns at once).
+        return read_file(file);
+    }
+    let len = usize::try_from(meta.len())
+        .ok()
+        .filter(|&len| len <= MAX_LEN)
+        .ok_or_else(too_long)?;
+    let mut buffer = CowBuffer::new();
+    let mapping = Mapping::map(file, len)?;
+    buffer.resize(len);
+    // SAFETY: the handles go into `buffer`'s table only, and the count that keeps them valid
+    // goes into `buffer.mapping` first; from there every buffer whose table can hold them
+    // keeps a count as long (`CowBuffer`'s invariant on `mapping`: a clone and a buffer split
+    // off take one; no other operation moves pages between tables). The caller promised that
+    // the file does not change meanwhile.
+    let (mapped, mut pages) = unsafe { mapping.pages() };
+    buffer.mapping = mapped;
+    let count = len.div_ceil(PAGE_SIZE);
+    let mut page_no = 0;
+    while page_no < count {
+        // One leaf at a time: the slots from `page_no` to the leaf's end.
+        let slots = buffer.table.items_mut(page_no..count);
+        for slot in slots.iter_mut() {
+            *slot = pages.next();
+        }
+        page_no += slots.len();
+    }
+    debug_assert!(pages.next().is_none());
+    Ok(buffer)
+}
+
+/// [`CowBuffer::map_file`] where files are not mapped: the file is read.
+///
+/// # Safety
+///
+/// None needed here; `map_file`'s contract is for the platforms that map.
+#[cfg(not(all(target_os = "linux", not(cowkit_portable_arenas))))]
+#[allow(unsafe_code)]
+pub(super) unsafe fn map_file(file: &File) -> io::Result<CowBuffer> {
+    read_file(file)
+}
+
+/// The error for a file longer than the longest buffer.
+fn too_long() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::OutOfMemory,
+        "file longer than the longest CowBuffer (isize::MAX bytes)",
+    )
+}
+
 /// [`CowBuffer::write_changes`], whose docs say what it does.
 pub(super) fn write_changes(
     buffer: &CowBuffer,
     base: &CowBuffer,
     file: &File,
 ) -> io::Result<usize> {
+    #[cfg(all(target_os = "linux", not(cowkit_portable_arenas)))]
+    if buffer.mapping.maps(file)? || base.mapping.maps(file)? {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the file is mapped by this buffer or by `base` (CowBuffer::map_file): writing it \
+             would change their pages under them; write to another file",
+        ));
+    }
     let changed = buffer.changed_pages(base);
     let mut scratch = Vec::new();
     let mut i = 0;

@@ -20,11 +20,12 @@ impl Default for CowBuffer {
 
 impl Clone for CowBuffer {
     /// Another buffer with the same bytes, sharing every page: O(1), one atomic increment on
-    /// the table's root, at any size.
+    /// the table's root (and one on the file mapping of a buffer from `map_file`), at any size.
     fn clone(&self) -> Self {
         CowBuffer {
             table: self.table.share(),
             len: self.len,
+            mapping: self.mapping.clone(),
         }
     }
 }

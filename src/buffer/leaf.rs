@@ -94,8 +94,11 @@ impl Table<Pages> {
         self.census(&mut |leaf, shared| {
             stats.resident_bytes += Shared::<Node<Pages>>::ALLOCATION_SIZE;
             for page in leaf.into_iter().flat_map(|leaf| leaf.0.iter().flatten()) {
-                stats.resident_bytes += PageRef::ALLOCATION_SIZE;
-                if shared || PageRef::strong_count(page) > 1 {
+                // A file page is the OS's page cache, not the buffer's memory.
+                if !PageRef::is_file(page) {
+                    stats.resident_bytes += PageRef::ALLOCATION_SIZE;
+                }
+                if shared || PageRef::is_shared(page) {
                     stats.shared += 1;
                 } else {
                     stats.private += 1;

@@ -30,6 +30,7 @@ mod write;
 #[cfg(feature = "std")]
 pub use self::io::BufferCursor;
 use self::leaf::PageTable;
+use self::page::mapped::Mapped;
 pub use self::read::Bytes;
 pub use crate::config::PAGE_SIZE;
 use crate::range::slice_range;
@@ -148,6 +149,10 @@ pub struct CowBuffer {
     table: PageTable,
     /// Length in bytes. Invariant: `len <= MAX_LEN`.
     len: usize,
+    /// The count on the file mapping whose pages `table` may hold (from `map_file`), or none.
+    /// Invariant: every file page in `table` lies in this mapping. Declared after `table`, so
+    /// that the table's handles go first when the buffer is dropped.
+    mapping: Mapped,
 }
 
 /// Page counts and memory of one [`CowBuffer`], from [`CowBuffer::stats`]: like
@@ -244,6 +249,7 @@ impl CowBuffer {
         CowBuffer {
             table: PageTable::new(),
             len: 0,
+            mapping: Mapped::NONE,
         }
     }
 
@@ -347,6 +353,10 @@ impl CowBuffer {
         self.zero_present(new_len..tail_end);
         self.len = new_len;
         self.table.shrink(keep);
+        if keep == 0 {
+            // No page left, so no file page: the mapping may go.
+            self.mapping = Mapped::NONE;
+        }
     }
 
     /// Removes every byte; all pages are given up.
@@ -808,6 +818,8 @@ impl CowBuffer {
         }
         let mut tail = CowBuffer::new();
         if at % PAGE_SIZE == 0 {
+            // The pages moved may be file pages: the tail keeps their mapping too.
+            tail.mapping = self.mapping.clone();
             let shift = at / PAGE_SIZE;
             tail.resize(self.len - at);
             let moved = shift..pages_for(self.len);
@@ -985,6 +997,99 @@ impl CowBuffer {
         file::read_file(file)
     }
 
+    /// Maps a whole file into a new buffer, lazily and without copying: the buffer's pages are
+    /// the file's own pages, mapped read-only and shared with the OS's page cache, until they
+    /// are written. A write makes a private copy of the page it touches (as the kernel's
+    /// `MAP_PRIVATE` mapping does, or Windows' copy-on-write section); the file and every
+    /// other buffer are untouched. Clones share pages as usual, the file's included.
+    ///
+    /// - Nothing is read when the file is mapped: a page is read (by the OS, on a page fault)
+    ///   when the buffer's bytes there are first read, or copied when first written.
+    /// - [`stats`](Self::stats) counts every page not yet written as *shared* (with the file;
+    ///   an all-zero page too: it is the file's page, not a hole), and adds nothing to
+    ///   `resident_bytes` for it (it is the page cache's memory); a page written is private.
+    /// - [`changed_pages(&opened)`](Self::changed_pages), against a clone kept as mapped,
+    ///   lists exactly the pages written since; [`write_changes`](Self::write_changes) writes
+    ///   them to *another* file (see below).
+    /// - The mapping is unmapped when the last buffer made from it is dropped (or
+    ///   [`clear`](Self::clear)ed).
+    ///
+    /// On Linux the file is mapped (`mmap`, `PROT_READ`, `MAP_SHARED`). Elsewhere, and for a
+    /// file that is not a regular file (a pipe, a device) or whose length reads as 0 (empty,
+    /// or a file of `/proc`), it is read as
+    /// [`read_file`](Self::read_file) reads it: then nothing is mapped, and the pages are the
+    /// buffer's own.
+    ///
+    /// # Safety
+    ///
+    /// As for any mapping of a file (this is the contract of `memmap2::Mmap::map`): the file
+    /// must not be modified or truncated, by this process or another, from the call until the
+    /// buffer, every clone of it and every buffer split off it are dropped. The buffer reads
+    /// the file's bytes where they lie; a change would show through every such buffer (and a
+    /// `&[u8]` borrowed from it would change under its borrow, which is undefined behaviour),
+    /// and a truncation makes a read past the new end fault (`SIGBUS`).
+    ///
+    /// [`write_changes`](Self::write_changes) refuses to write into the file that `self` or
+    /// `base` maps, for that reason. To save edits of a mapped file, write them to another
+    /// file (for example a copy, or with an empty `base`: every page not a hole), or drop the
+    /// mapped buffers first.
+    ///
+    /// # Costs
+    ///
+    /// One `mmap` and the table: O(pages), about 9 bytes and no count per page (1 GiB: 262,144
+    /// pages, a 2.3 MiB table). A clone adds one count on the mapping. A read of a page not
+    /// yet resident costs the OS's page fault; a first write copies the page into a pool
+    /// page, as a write to a shared page does.
+    ///
+    /// # Errors
+    ///
+    /// An error of `fstat` or `mmap`, for example when `file` was not opened for reading (on
+    /// Linux `mmap` reports `PermissionDenied`) or is a directory; of the read, where the file
+    /// is read. [`io::ErrorKind::OutOfMemory`](std::io::ErrorKind::OutOfMemory) for a file
+    /// longer than `isize::MAX` bytes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::fs::File;
+    /// use cowkit::{CowBuffer, PAGE_SIZE};
+    ///
+    /// let path = std::env::temp_dir().join(format!("cowkit-map-file-{}", std::process::id()));
+    /// std::fs::write(&path, vec![7u8; 100 * PAGE_SIZE])?;
+    ///
+    /// // SAFETY: this example's own file, which nothing changes while the buffers live.
+    /// let opened = unsafe { CowBuffer::map_file(&File::open(&path)?)? };
+    /// let mut edited = opened.clone();
+    /// edited.set(5 * PAGE_SIZE, 1); // copies page 5; the file and `opened` are untouched
+    ///
+    /// assert_eq!(edited.get(5 * PAGE_SIZE), Some(1));
+    /// assert_eq!(opened.get(5 * PAGE_SIZE), Some(7));
+    /// assert_eq!(edited.changed_pages(&opened), [5]);
+    /// # #[cfg(all(target_os = "linux"))] {
+    /// let stats = edited.stats();
+    /// assert_eq!((stats.private, stats.shared), (1, 99)); // 99 pages are still the file's
+    /// # }
+    ///
+    /// // Save to another file: a copy of the original, then the changed pages.
+    /// let saved = path.with_extension("saved");
+    /// std::fs::copy(&path, &saved)?;
+    /// let out = File::options().write(true).open(&saved)?;
+    /// assert_eq!(edited.write_changes(&opened, &out)?, 1);
+    /// assert_eq!(std::fs::read(&saved)?, edited.to_vec());
+    ///
+    /// drop((opened, edited)); // unmapped here
+    /// std::fs::remove_file(&path)?;
+    /// std::fs::remove_file(&saved)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    #[cfg(feature = "std")]
+    #[allow(unsafe_code)]
+    pub unsafe fn map_file(file: &std::fs::File) -> std::io::Result<CowBuffer> {
+        // SAFETY: the caller's promise, this function's contract, is the one `file::map_file`
+        // needs.
+        unsafe { file::map_file(file) }
+    }
+
     /// Writes to `file` the pages of this buffer that differ from `base`, each at its offset
     /// (`page * PAGE_SIZE`; the last page cut at the end of the buffer), then sets the file's
     /// length to [`len`](Self::len) when it differs; returns how many pages were written.
@@ -1054,5 +1159,5 @@ impl CowBuffer {
 }
 
 // Declared after `CowBuffer`'s own `impl` block, so that the docs list the file methods
-// (`read_file`, `write_changes`) after the buffer's own.
+// (`read_file`, `map_file`, `write_changes`) after the buffer's own.
 mod file;

@@ -52,6 +52,8 @@
 //! - `arena.rs`: arena geometry: frames, the header of counts, address arithmetic;
 //! - `pool.rs`: the process-wide pool of arenas and each thread's cache of free frames;
 //! - `unpooled.rs`: the stand-in where there is no pool: one frame per allocation;
+//! - `mapped.rs`: file pages, a file mapped read-only (`CowBuffer::map_file`), and the count
+//!   that keeps it mapped;
 //! - `os.rs`: the arenas' memory from the OS (`mmap` on Linux, the global allocator elsewhere).
 //!
 //! Which of `pool.rs` and `unpooled.rs` provides the frames is chosen once, below, as the module
@@ -67,6 +69,7 @@ use crate::config::PAGE_SIZE;
 use crate::shared::RefCount;
 
 mod arena;
+pub(crate) mod mapped;
 
 // The one choice of where frames come from. Without `std` (no lock for a shared pool), under
 // loom (whose model checks the counts, and for which process-wide state would leak between
@@ -87,19 +90,39 @@ pub(crate) static ZEROS: [u8; PAGE_SIZE] = [0; PAGE_SIZE];
 
 /// A handle to a page: the page table's leaves. `None` in a slot is a hole (reads as zeros).
 ///
-/// Like `Shared<Page>`, with the count kept in the arena's header rather than beside the bytes.
+/// Two kinds of page, told apart by the lowest bit of the pointer (pages are aligned to
+/// [`PAGE_SIZE`], so it is free):
+/// - a *frame* of an arena (bit clear): like `Shared<Page>`, with the count kept in the
+///   arena's header rather than beside the bytes;
+/// - a *file page* (bit set): [`PAGE_SIZE`] bytes of a read-only file mapping
+///   (`mapped.rs`, from `CowBuffer::map_file`), counted by no one. The mapping has one count
+///   for all its pages, held by every buffer whose table may hold them (the buffer's
+///   `mapping` field), so a file page handle lives no longer than a count on its mapping.
+///   A file page is never written: it is never unique, so a write copies it into a frame.
 pub(crate) struct PageRef {
-    /// The first byte of the frame. Invariant: a frame of a live arena, with a live count of
-    /// at least one that includes this handle; its bytes are initialized (zeroed when the
-    /// arena was made, or left by an earlier page).
-    frame: NonNull<Page>,
+    /// The first byte of the page, tagged with [`FILE_PAGE`] for a file page. Invariant: a
+    /// frame of a live arena, with a live count of at least one that includes this handle,
+    /// whose bytes are initialized (zeroed when the arena was made, or left by an earlier
+    /// page); or, tagged, `PAGE_SIZE` readable bytes of a file mapping kept mapped by a count
+    /// that outlives this handle (see the type's docs).
+    tagged: NonNull<Page>,
 }
+
+/// The tag of a file page's pointer in [`PageRef`].
+const FILE_PAGE: usize = 1;
+
+const _: () = assert!(
+    PAGE_SIZE > FILE_PAGE,
+    "page addresses leave the tag bit free"
+);
 
 // SAFETY: a `PageRef` is a counted, shared reference to plain bytes, as `Arc<[u8; N]>` is: the
 // bytes are written only through a handle that saw its count at one while held by `&mut`
 // (`get_mut`), the counts are atomic with `Shared`'s rules, and a frame's last handle gives it
 // back to the thread's own cache of free frames (no other thread sees that cache) or to the
-// pool under the pool's lock. So handles may move to and be shared between threads.
+// pool under the pool's lock. A file page is read-only memory that no handle writes or frees
+// (its mapping's count is a `Shared`, kept beside the table). So handles may move to and be
+// shared between threads.
 unsafe impl Send for PageRef {}
 // SAFETY: as for `Send` above: `&PageRef` gives only shared reads of the bytes and of the count.
 unsafe impl Sync for PageRef {}
@@ -117,31 +140,67 @@ impl PageRef {
         // count slot is dead and no one else reads or writes it; writing a new count of one
         // makes this handle its owner.
         unsafe { count_ptr(frame).write(RefCount::new()) };
-        PageRef { frame }
+        PageRef { tagged: frame }
     }
 
-    /// The count of this handle's frame.
+    /// A handle to a page of a file mapping.
+    ///
+    /// # Safety
+    ///
+    /// `page` is the start of [`PAGE_SIZE`] bytes of a read-only mapping, aligned to
+    /// `PAGE_SIZE`, that stay mapped and unchanged while this handle or any clone of it lives:
+    /// the caller keeps a count on the mapping for that long (see the type's docs).
+    #[inline]
+    #[cfg_attr(
+        not(all(feature = "std", target_os = "linux", not(cowkit_portable_arenas))),
+        allow(dead_code, reason = "files are mapped on Linux only")
+    )]
+    pub(crate) unsafe fn file_page(page: NonNull<Page>) -> PageRef {
+        debug_assert!(page.addr().get() % PAGE_SIZE == 0);
+        PageRef {
+            tagged: page.map_addr(|addr| addr | FILE_PAGE),
+        }
+    }
+
+    /// `true` for a page of a file mapping, `false` for a frame of an arena.
+    #[inline]
+    pub(crate) fn is_file(this: &Self) -> bool {
+        this.tagged.addr().get() & FILE_PAGE != 0
+    }
+
+    /// The page's first byte, without the tag.
+    #[inline]
+    fn bytes(&self) -> *mut Page {
+        let tag = self.tagged.addr().get() & FILE_PAGE;
+        self.tagged.as_ptr().wrapping_byte_sub(tag)
+    }
+
+    /// The count of this handle's frame. Only for frames (`!is_file`).
     #[inline]
     fn count(&self) -> &RefCount {
-        // SAFETY: the frame is live with a live count (the type's invariant), which stays
-        // live while this handle, borrowed here, exists.
-        unsafe { &*count_ptr(self.frame) }
+        debug_assert!(!Self::is_file(self), "a file page has no count");
+        // SAFETY: the handle is a frame's (the caller checked), and the frame is live with a
+        // live count (the type's invariant), which stays live while this handle, borrowed
+        // here, exists.
+        unsafe { &*count_ptr(self.tagged) }
     }
 
-    /// `true` when this is the only handle to the page (see [`RefCount::is_unique`]).
+    /// `true` when this is the only handle to the page (see [`RefCount::is_unique`]); never
+    /// for a file page (shared with the file).
     #[inline]
     pub(crate) fn is_unique(this: &mut Self) -> bool {
-        this.count().is_unique()
+        !Self::is_file(this) && this.count().is_unique()
     }
 
     /// The bytes, writable, when this is the only handle.
     #[inline]
     pub(crate) fn get_mut(this: &mut Self) -> Option<&mut Page> {
         if Self::is_unique(this) {
-            // SAFETY: the count is one and this handle is held by `&mut`, so no other handle
-            // exists or can be made meanwhile, and the Acquire in `is_unique` ordered every
-            // earlier use through dropped handles before this write. The bytes are initialized.
-            Some(unsafe { this.frame.as_mut() })
+            // SAFETY: a frame (file pages are never unique) whose count is one, and this
+            // handle is held by `&mut`, so no other handle exists or can be made meanwhile, and
+            // the Acquire in `is_unique` ordered every earlier use through dropped handles
+            // before this write. The bytes are initialized.
+            Some(unsafe { &mut *this.bytes() })
         } else {
             None
         }
@@ -150,20 +209,24 @@ impl PageRef {
     /// `true` when both handles refer to the same page.
     #[inline]
     pub(crate) fn ptr_eq(a: &Self, b: &Self) -> bool {
-        a.frame == b.frame
+        a.tagged == b.tagged
     }
 
-    /// The number of handles, for reporting only (it may change right after).
+    /// `true` when another handle may exist, for reporting only (it may change right after):
+    /// always for a file page, which is shared with the file.
     #[inline]
-    pub(crate) fn strong_count(this: &Self) -> usize {
-        this.count().get()
+    pub(crate) fn is_shared(this: &Self) -> bool {
+        Self::is_file(this) || this.count().get() > 1
     }
 
     /// Starts loading the cache line of the count, so that a clone, drop or uniqueness check
-    /// soon after does not stall on memory. A hint: it changes nothing.
+    /// soon after does not stall on memory. A hint: it changes nothing (and does nothing for a
+    /// file page, which has no count).
     #[inline]
     pub(crate) fn prefetch(this: &Self) {
-        crate::shared::prefetch(count_ptr(this.frame));
+        if !Self::is_file(this) {
+            crate::shared::prefetch(count_ptr(this.tagged));
+        }
     }
 }
 
@@ -172,27 +235,33 @@ impl Deref for PageRef {
 
     #[inline]
     fn deref(&self) -> &Page {
-        // SAFETY: the frame is live and initialized while this handle exists; while another
-        // handle exists no one writes it (writes need a unique handle held by `&mut`).
-        unsafe { self.frame.as_ref() }
+        // SAFETY: a frame is live and initialized while this handle exists, and while another
+        // handle exists no one writes it (writes need a unique handle held by `&mut`); a file
+        // page stays mapped, readable and unchanged while this handle exists (the type's
+        // invariant) and no one writes it.
+        unsafe { &*self.bytes() }
     }
 }
 
 impl Clone for PageRef {
     #[inline]
     fn clone(&self) -> Self {
-        self.count().increment();
-        PageRef { frame: self.frame }
+        if !Self::is_file(self) {
+            self.count().increment();
+        }
+        PageRef {
+            tagged: self.tagged,
+        }
     }
 }
 
 impl Drop for PageRef {
     #[inline]
     fn drop(&mut self) {
-        if self.count().decrement() {
+        if !Self::is_file(self) && self.count().decrement() {
             // SAFETY: that was the frame's last handle, and `decrement` ordered every use of it
             // through any handle before this point.
-            unsafe { give_back([self.frame].into_iter()) };
+            unsafe { give_back([self.tagged].into_iter()) };
         }
     }
 }
@@ -202,7 +271,7 @@ impl Drop for PageRef {
 pub(crate) fn release(pages: impl Iterator<Item = PageRef>) {
     let dead = pages.filter_map(|page| {
         let page = ManuallyDrop::new(page);
-        page.count().decrement().then_some(page.frame)
+        (!PageRef::is_file(&page) && page.count().decrement()).then_some(page.tagged)
     });
     // SAFETY: each frame yielded lost its last handle just now (see `PageRef::drop`); the
     // handles were forgotten, so none is dropped again.
@@ -211,19 +280,22 @@ pub(crate) fn release(pages: impl Iterator<Item = PageRef>) {
 
 /// How many slots, from the first, hold pages whose frames follow one another in memory, up to
 /// `max` (0 when the first slot is a hole). Pages written in order usually sit in frames taken
-/// in order from one arena, so a run lets a long read or write make one copy instead of one per
-/// page. Frames of different arenas are never adjacent (an arena's header follows its frames).
+/// in order from one arena (and a file's pages in order lie in order in its mapping), so a run
+/// lets a long read or write make one copy instead of one per page. Frames of different arenas
+/// are never adjacent (an arena's header follows its frames); a frame and a file page never
+/// are either, as the tag bit is compared with the address. File pages of two mappings could
+/// be, but a table holds the pages of one mapping at most (`CowBuffer`'s `mapping`).
 #[inline]
 fn adjacent(slots: &[Option<PageRef>], max: usize) -> usize {
     let Some(first) = slots.first().and_then(Option::as_ref) else {
         return 0;
     };
-    let start = first.frame.addr().get();
+    let start = first.tagged.addr().get();
     let mut n = 1;
     while n < max.min(slots.len())
         && slots[n]
             .as_ref()
-            .is_some_and(|page| page.frame.addr().get() == start + n * PAGE_SIZE)
+            .is_some_and(|page| page.tagged.addr().get() == start + n * PAGE_SIZE)
     {
         n += 1;
     }
@@ -238,11 +310,12 @@ pub(crate) fn run(slots: &[Option<PageRef>], max: usize) -> &[u8] {
     let Some(first) = slots.first().and_then(Option::as_ref).filter(|_| n > 0) else {
         panic!("cowkit: a run starts at a page");
     };
-    // SAFETY: the `n` frames lie one after another (`adjacent`) in one arena (frames of two
-    // arenas are never adjacent), and the pointer came from the arena's base, so the slice lies
-    // in one allocation that it may address. Each frame is initialized and held by a handle in
-    // `slots`, borrowed for the slice's lifetime, so none is freed or written meanwhile.
-    unsafe { core::slice::from_raw_parts(first.frame.as_ptr().cast::<u8>(), n * PAGE_SIZE) }
+    // SAFETY: the `n` pages lie one after another (`adjacent`) in one arena or one file mapping
+    // (see `adjacent`), and the pointer came from that arena's or mapping's base, so the slice
+    // lies in one allocation that it may address. Each page is initialized (a mapping's bytes
+    // are the file's, zeros past its end) and held by a handle in `slots`, borrowed for the
+    // slice's lifetime, so none is freed, unmapped or written meanwhile.
+    unsafe { core::slice::from_raw_parts(first.bytes().cast::<u8>(), n * PAGE_SIZE) }
 }
 
 /// The bytes of the longest run of pages adjacent in memory and held by this handle alone that
@@ -257,9 +330,10 @@ pub(crate) fn run_mut(slots: &mut [Option<PageRef>], max: usize) -> &mut [u8] {
     let Some(first) = slots.first().and_then(Option::as_ref).filter(|_| n > 0) else {
         panic!("cowkit: a writable run starts at a private page");
     };
-    // SAFETY: as in `run`; and every one of the `n` handles is unique and borrowed mutably
-    // here, so no other handle to these frames exists or can be made while the slice lives.
-    unsafe { core::slice::from_raw_parts_mut(first.frame.as_ptr().cast::<u8>(), n * PAGE_SIZE) }
+    // SAFETY: as in `run`; and every one of the `n` handles is unique (so a frame, not a file
+    // page) and borrowed mutably here, so no other handle to these frames exists or can be made
+    // while the slice lives.
+    unsafe { core::slice::from_raw_parts_mut(first.bytes().cast::<u8>(), n * PAGE_SIZE) }
 }
 
 /// Makes the page in `slot` writable and returns its bytes: in place when this handle is the
