@@ -357,7 +357,12 @@ pub(crate) fn writable(slot: &mut Option<PageRef>, overwrite: bool) -> &mut [u8;
         *slot = Some(page);
     }
     match slot {
-        Some(page) => &mut unique(page).0,
+        // SAFETY: the page is a frame held by this handle alone: it was unique above (and,
+        // held through `&mut`, no handle to it could be made since), or it is the fresh page
+        // just put in. Hence, as in `get_mut`, no one else reads or writes its initialized
+        // bytes while the borrow lives. (Not `get_mut`: that would test again what the branch
+        // above just tested.)
+        Some(page) => unsafe { &mut (*page.bytes()).0 },
         None => unreachable!("the slot was filled above"),
     }
 }
