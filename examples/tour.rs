@@ -394,6 +394,38 @@ fn buffer_tour() {
         elapsed.as_nanos() as f64 / (16 * MIB / PAGE_SIZE) as f64,
         CowBuffer::page_pool_bytes() as f64 / MIB as f64
     );
+
+    // Files: map one lazily (the file's own pages until written), edit, save the changes.
+    let path = std::env::temp_dir().join(format!("cowkit-tour-{}.img", std::process::id()));
+    let mut part = image.clone();
+    part.truncate(64 * MIB);
+    std::fs::write(&path, Vec::from(part)).expect("write the tour's file");
+    let start = Instant::now();
+    // SAFETY: the tour's own file, which nothing changes while the buffers below live.
+    let opened = unsafe { CowBuffer::map_file(&std::fs::File::open(&path).expect("open")) }
+        .expect("map the tour's file");
+    let elapsed = start.elapsed();
+    let mut edited = opened.clone();
+    edited.write_at(100 * PAGE_SIZE, b"edited");
+    let s = edited.stats();
+    println!(
+        "map_file of {} MiB: {elapsed:?}; after one write: {} private page, {} still the file's (shared), {} KiB held",
+        opened.len() / MIB,
+        s.private,
+        s.shared,
+        s.resident_bytes / 1024
+    );
+    let saved = path.with_extension("saved");
+    std::fs::copy(&path, &saved).expect("copy the tour's file");
+    let out = std::fs::File::options()
+        .write(true)
+        .open(&saved)
+        .expect("open the copy");
+    let written = edited.write_changes(&opened, &out).expect("save");
+    println!("write_changes into a copy: {written} page written");
+    assert_eq!(written, 1);
+    drop((opened, edited));
+    let _ = (std::fs::remove_file(&path), std::fs::remove_file(&saved));
 }
 
 fn vec_tour() {
