@@ -186,12 +186,14 @@ pub struct PageStats {
     pub holes: usize,
     /// Pages held by this buffer alone: a write changes them in place.
     pub private: usize,
-    /// Pages that another buffer also references, directly or through a shared table node: a
-    /// write copies them first.
+    /// Pages that another buffer also references, directly or through a shared table node,
+    /// and pages of a file from [`map_file`](CowBuffer::map_file) not yet written (shared with
+    /// the file): a write copies them first.
     pub shared: usize,
     /// Bytes of the pages and table nodes this buffer references, shared ones included (as a
     /// process's resident set counts pages it shares). Holes, whole empty subtrees included,
-    /// count nothing.
+    /// count nothing; nor do a mapped file's pages (the OS's page cache holds them), only
+    /// their table.
     pub resident_bytes: usize,
 }
 
