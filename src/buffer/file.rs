@@ -72,10 +72,16 @@ pub(super) fn read_file(file: &File) -> io::Result<CowBuffer> {
 #[allow(unsafe_code)]
 pub(super) unsafe fn map_file(file: &File) -> io::Result<CowBuffer> {
     let meta = file.metadata()?;
-    if !meta.is_file() || meta.len() == 0 {
-        // A pipe or a device has no pages to map, and a file of length 0 may still have bytes
-        // to read (those of /proc): read it (a directory's read fails; an empty file's read
-        // returns at once).
+    if !meta.is_file() {
+        // A directory, a pipe or a device: no pages to map (and a device may never end).
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "CowBuffer::map_file needs a regular file",
+        ));
+    }
+    if meta.len() == 0 {
+        // Empty, or a file of /proc, whose bytes a read still gives: read it (an empty file's
+        // read returns at once).
         return read_file(file);
     }
     let len = usize::try_from(meta.len())
@@ -83,7 +89,12 @@ pub(super) unsafe fn map_file(file: &File) -> io::Result<CowBuffer> {
         .filter(|&len| len <= MAX_LEN)
         .ok_or_else(too_long)?;
     let mut buffer = CowBuffer::new();
-    let mapping = Mapping::map(file, len)?;
+    let mapping = match Mapping::map(file, len, &meta) {
+        Ok(mapping) => mapping,
+        // A file system that cannot map (sysfs, some FUSE ones) can still be read.
+        Err(e) if e.raw_os_error() == Some(libc::ENODEV) => return read_file(file),
+        Err(e) => return Err(e),
+    };
     buffer.resize(len);
     // SAFETY: the handles go into `buffer`'s table only, and the count that keeps them valid
     // goes into `buffer.mapping` first; from there every buffer whose table can hold them

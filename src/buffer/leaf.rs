@@ -1,5 +1,6 @@
 //! The buffer's leaf of the page table (`crate::table`): `FAN` page slots, each a handle to a
-//! frame of the page arenas (counted in its arena's header: `page/`) or `None` for a hole. And
+//! frame of the page arenas (counted in its arena's header) or to a page of a mapped file
+//! (`page/`), or `None` for a hole. And
 //! the buffer's questions to its table, in pages: which page is at an index, which pages differ
 //! between two tables, how many pages are private or shared.
 

@@ -18,8 +18,10 @@ use core::ops::{ControlFlow, Range, RangeBounds};
 mod impls;
 #[cfg(feature = "std")]
 mod io;
-// The buffer's one module with unsafe code: page handles into arenas of frames.
 mod leaf;
+// The buffer's module with unsafe code: page handles into arenas of frames and into file
+// mappings. (The only other `unsafe` is `map_file`, whose contract is the caller's, and the
+// one call in `file.rs` that puts a mapping's pages in a table.)
 #[allow(unsafe_code)]
 mod page;
 mod read;
@@ -66,8 +68,10 @@ const _: () = assert!(PAGE_SIZE.is_power_of_two());
 ///   [`set_huge_pages`](Self::set_huge_pages) trades that for fewer faults.
 /// - Files, as the kernel's `MAP_PRIVATE` mapping treats them (with `std`):
 ///   [`read_file`](Self::read_file) copies a file into the buffer's own pages (all-zero pages
-///   as holes), and the file is untouched until [`write_changes`](Self::write_changes) writes
-///   back exactly the pages changed since a base clone.
+///   as holes); [`map_file`](Self::map_file) maps it instead, lazily and without copying (the
+///   file's own pages until written); and the file is untouched until
+///   [`write_changes`](Self::write_changes) writes back exactly the pages changed since a base
+///   clone.
 ///
 /// # Memory layout
 ///
@@ -80,7 +84,10 @@ const _: () = assert!(PAGE_SIZE.is_power_of_two());
 /// [`set_huge_pages`](Self::set_huge_pages) asks for huge pages). Its reference count, with
 /// `Shared`'s rules, sits in the arena's header beside the counts of its neighbours (like the
 /// kernel's `struct page` array), so a leaf slot is one pointer, and copying a leaf, which takes a count on each of
-/// its pages, touches two or three cache lines for pages written in order.
+/// its pages, touches two or three cache lines for pages written in order. A page of a file
+/// from [`map_file`](Self::map_file) not yet written is the file's page in the OS's page cache,
+/// mapped read-only; it has no count of its own (the buffer holds one count on the whole
+/// mapping), and a write copies it into a frame.
 ///
 /// ```text
 ///  a: CowBuffer { len, height: 2, root } ─┐
@@ -344,19 +351,18 @@ impl CowBuffer {
     /// assert_eq!(b.stats().pages, 1);
     /// ```
     pub fn truncate(&mut self, new_len: usize) {
-        if new_len >= self.len {
-            return;
+        if new_len < self.len {
+            let keep = pages_for(new_len);
+            self.table.punch(keep..pages_for(self.len), &mut drop);
+            // Keep the bytes past the end zero (the field invariant): clear the cut-off part
+            // of the new last page, up to where it held data.
+            let tail_end = self.len.min(keep * PAGE_SIZE);
+            self.zero_present(new_len..tail_end);
+            self.len = new_len;
+            self.table.shrink(keep);
         }
-        let keep = pages_for(new_len);
-        self.table.punch(keep..pages_for(self.len), &mut drop);
-        // Keep the bytes past the end zero (the field invariant): clear the cut-off part of
-        // the new last page, up to where it held data.
-        let tail_end = self.len.min(keep * PAGE_SIZE);
-        self.zero_present(new_len..tail_end);
-        self.len = new_len;
-        self.table.shrink(keep);
-        if keep == 0 {
-            // No page left, so no file page: the mapping may go.
+        if self.len == 0 {
+            // No page, so no file page: the mapping may go.
             self.mapping = Mapped::NONE;
         }
     }
@@ -820,8 +826,10 @@ impl CowBuffer {
         }
         let mut tail = CowBuffer::new();
         if at % PAGE_SIZE == 0 {
-            // The pages moved may be file pages: the tail keeps their mapping too.
-            tail.mapping = self.mapping.clone();
+            if at < self.len {
+                // The pages moved may be file pages: the tail keeps their mapping too.
+                tail.mapping = self.mapping.clone();
+            }
             let shift = at / PAGE_SIZE;
             tail.resize(self.len - at);
             let moved = shift..pages_for(self.len);
@@ -1016,9 +1024,9 @@ impl CowBuffer {
     /// - The mapping is unmapped when the last buffer made from it is dropped (or
     ///   [`clear`](Self::clear)ed).
     ///
-    /// On Linux the file is mapped (`mmap`, `PROT_READ`, `MAP_SHARED`). Elsewhere, and for a
-    /// file that is not a regular file (a pipe, a device) or whose length reads as 0 (empty,
-    /// or a file of `/proc`), it is read as
+    /// On Linux a regular file is mapped (`mmap`, `PROT_READ`, `MAP_SHARED`). Elsewhere, and
+    /// for a regular file whose length reads as 0 (empty, or a file of `/proc`) or that its
+    /// file system cannot map (`ENODEV`: a file of `/sys`), it is read as
     /// [`read_file`](Self::read_file) reads it: then nothing is mapped, and the pages are the
     /// buffer's own.
     ///
@@ -1029,7 +1037,9 @@ impl CowBuffer {
     /// buffer, every clone of it and every buffer split off it are dropped. The buffer reads
     /// the file's bytes where they lie; a change would show through every such buffer (and a
     /// `&[u8]` borrowed from it would change under its borrow, which is undefined behaviour),
-    /// and a truncation makes a read past the new end fault (`SIGBUS`).
+    /// and a truncation makes a read past the new end fault (`SIGBUS`). An I/O error while the
+    /// OS reads a page in (a failing disk, a network file system gone) is also a `SIGBUS`,
+    /// where `read_file` would return the error.
     ///
     /// [`write_changes`](Self::write_changes) refuses to write into the file that `self` or
     /// `base` maps, for that reason. To save edits of a mapped file, write them to another
@@ -1038,17 +1048,18 @@ impl CowBuffer {
     ///
     /// # Costs
     ///
-    /// One `mmap` and the table: O(pages), about 9 bytes and no count per page (1 GiB: 262,144
-    /// pages, a 2.3 MiB table). A clone adds one count on the mapping. A read of a page not
+    /// One `mmap` and the table: O(pages), about 10 bytes and no count per page (1 GiB:
+    /// 262,144 pages, a 2.4 MiB table). A clone adds one count on the mapping. A read of a page not
     /// yet resident costs the OS's page fault; a first write copies the page into a pool
     /// page, as a write to a shared page does.
     ///
     /// # Errors
     ///
-    /// An error of `fstat` or `mmap`, for example when `file` was not opened for reading (on
-    /// Linux `mmap` reports `PermissionDenied`) or is a directory; of the read, where the file
-    /// is read. [`io::ErrorKind::OutOfMemory`](std::io::ErrorKind::OutOfMemory) for a file
-    /// longer than `isize::MAX` bytes.
+    /// [`io::ErrorKind::InvalidInput`](std::io::ErrorKind::InvalidInput) for what is not a
+    /// regular file (a directory, a pipe, a device). An error of `fstat` or `mmap`, for
+    /// example `PermissionDenied` when `file` was not opened for reading; of the read, where
+    /// the file is read. [`io::ErrorKind::OutOfMemory`](std::io::ErrorKind::OutOfMemory) for a
+    /// file longer than `isize::MAX` bytes.
     ///
     /// # Examples
     ///

@@ -40,7 +40,7 @@ pub(crate) use self::linux::Mapping;
 #[cfg(all(feature = "std", target_os = "linux", not(cowkit_portable_arenas)))]
 mod linux {
     use core::ptr::NonNull;
-    use std::fs::File;
+    use std::fs::{File, Metadata};
     use std::io;
     use std::os::fd::AsRawFd;
     use std::os::unix::fs::MetadataExt;
@@ -75,10 +75,10 @@ mod linux {
     unsafe impl Sync for Mapping {}
 
     impl Mapping {
-        /// Maps the first `len` bytes of `file` read-only; `len` is not zero.
-        pub(crate) fn map(file: &File, len: usize) -> io::Result<Mapping> {
+        /// Maps the first `len` bytes of `file`, whose metadata is `meta`, read-only; `len` is
+        /// not zero.
+        pub(crate) fn map(file: &File, len: usize, meta: &Metadata) -> io::Result<Mapping> {
             debug_assert!(len > 0);
-            let meta = file.metadata()?;
             // SAFETY: a new read-only shared mapping of an open file at an address of the
             // kernel's choosing: it aliases no memory of this process, and the call fails
             // (`MAP_FAILED`, reported below) rather than map part of it.

@@ -175,21 +175,23 @@ impl PageRef {
         self.tagged.as_ptr().wrapping_byte_sub(tag)
     }
 
-    /// The count of this handle's frame. Only for frames (`!is_file`).
+    /// The count of this handle's frame; `None` for a file page, which has none.
     #[inline]
-    fn count(&self) -> &RefCount {
-        debug_assert!(!Self::is_file(self), "a file page has no count");
-        // SAFETY: the handle is a frame's (the caller checked), and the frame is live with a
+    fn count(&self) -> Option<&RefCount> {
+        if Self::is_file(self) {
+            return None;
+        }
+        // SAFETY: the handle is a frame's (tested just above), and the frame is live with a
         // live count (the type's invariant), which stays live while this handle, borrowed
         // here, exists.
-        unsafe { &*count_ptr(self.tagged) }
+        Some(unsafe { &*count_ptr(self.tagged) })
     }
 
     /// `true` when this is the only handle to the page (see [`RefCount::is_unique`]); never
     /// for a file page (shared with the file).
     #[inline]
     pub(crate) fn is_unique(this: &mut Self) -> bool {
-        !Self::is_file(this) && this.count().is_unique()
+        this.count().is_some_and(RefCount::is_unique)
     }
 
     /// The bytes, writable, when this is the only handle.
@@ -216,7 +218,7 @@ impl PageRef {
     /// always for a file page, which is shared with the file.
     #[inline]
     pub(crate) fn is_shared(this: &Self) -> bool {
-        Self::is_file(this) || this.count().get() > 1
+        this.count().is_none_or(|count| count.get() > 1)
     }
 
     /// Starts loading the cache line of the count, so that a clone, drop or uniqueness check
@@ -246,8 +248,8 @@ impl Deref for PageRef {
 impl Clone for PageRef {
     #[inline]
     fn clone(&self) -> Self {
-        if !Self::is_file(self) {
-            self.count().increment();
+        if let Some(count) = self.count() {
+            count.increment();
         }
         PageRef {
             tagged: self.tagged,
@@ -258,7 +260,7 @@ impl Clone for PageRef {
 impl Drop for PageRef {
     #[inline]
     fn drop(&mut self) {
-        if !Self::is_file(self) && self.count().decrement() {
+        if self.count().is_some_and(RefCount::decrement) {
             // SAFETY: that was the frame's last handle, and `decrement` ordered every use of it
             // through any handle before this point.
             unsafe { give_back([self.tagged].into_iter()) };
@@ -271,7 +273,9 @@ impl Drop for PageRef {
 pub(crate) fn release(pages: impl Iterator<Item = PageRef>) {
     let dead = pages.filter_map(|page| {
         let page = ManuallyDrop::new(page);
-        (!PageRef::is_file(&page) && page.count().decrement()).then_some(page.tagged)
+        page.count()
+            .is_some_and(RefCount::decrement)
+            .then_some(page.tagged)
     });
     // SAFETY: each frame yielded lost its last handle just now (see `PageRef::drop`); the
     // handles were forgotten, so none is dropped again.
