@@ -168,6 +168,7 @@ fn buffer_op() -> impl Strategy<Value = BufferOp> {
         1 => any::<u8>().prop_map(BufferOp::PoolLimit),
         2 => h.clone().prop_map(BufferOp::SaveToFile),
         1 => h.clone().prop_map(BufferOp::LoadFromFile),
+        1 => h.clone().prop_map(BufferOp::MapFile),
     ]
 }
 

@@ -19,6 +19,17 @@
 //! non-zero ones. The buffer last saved is kept (as a user keeps the base of the next save), so
 //! its pages count as shared.
 //!
+//! `MapFile` maps a buffer's bytes with `map_file`, keeping its contract (the file must not be
+//! modified or truncated while a buffer mapped from it lives): the bytes go to a new temp file
+//! of their own, written once and never again, never the model's save file (which later saves
+//! rewrite); the files are removed only when the model drops, after every buffer. Where
+//! `map_file` maps ([`MAP_FILE_MAPS`]), each page of a mapping is a *file page*: an identity
+//! shared with nothing else (not even another mapping of the same bytes), all-zero pages
+//! included, that `stats()` counts as shared even while one buffer holds it (the file holds
+//! it too), that `resident_bytes` does not count (the page cache is not the buffer's memory),
+//! and that any write turns into a new private page. Elsewhere the model expects what
+//! `read_file` gives.
+//!
 //! Built with `--cfg cowkit_small_pages` (cowkit's own small-page test build and its fuzz
 //! build) pages are 64 bytes and table nodes have 4 slots, so the same ops reach tables 5 and 6
 //! levels deep.
@@ -30,10 +41,20 @@ use std::io::{BufRead, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use std::collections::HashSet;
+
 use cowkit::{BufferCursor, CowBuffer, PAGE_SIZE};
 
 /// At most this many buffers are kept.
 const MAX_KEPT: usize = 6;
+
+/// Whether `map_file` maps the file (its pages are file pages, see the module docs) rather
+/// than reading it as `read_file` does: on Linux, by `map_file`'s docs.
+const MAP_FILE_MAPS: bool = cfg!(target_os = "linux") && !MAP_FILE_IS_STAND_IN;
+
+/// STAND-IN: `true` while the branch carries the stand-in `map_file` (which reads the file as
+/// `read_file` does). Delete this constant, and its use above, with the stand-in commit.
+const MAP_FILE_IS_STAND_IN: bool = true;
 
 /// Offsets fall in this many pages (a few tree levels in either page size).
 const MAX_PAGES: usize = if PAGE_SIZE <= 64 { 1100 } else { 40 };
@@ -90,6 +111,10 @@ pub enum BufferOp {
     /// `read_file` of the model's file replaces `buffer[h]`: the bytes last saved, all-zero
     /// pages as holes, every other page new.
     LoadFromFile(u8),
+    /// `buffer[h]`'s bytes written to a new temp file (never written again, kept until the
+    /// model drops), `map_file`d, and the mapping kept as a new buffer (replacing `buffer[h]`
+    /// when [`MAX_KEPT`] are kept): every page a new file page where `map_file` maps.
+    MapFile(u8),
 }
 
 /// Maps `(page, byte)` to an offset: page boundaries, their last bytes and the middle of a
@@ -134,15 +159,41 @@ struct Saved {
     base: Kept,
 }
 
+/// A temp file path unique to this process: `cowkit-buffer-model-<what>-<pid>-<n>`.
+fn temp_path(what: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    std::env::temp_dir().join(format!(
+        "cowkit-buffer-model-{what}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
+/// A file that `MapFile` mapped: written once when made, never modified or truncated after,
+/// removed on drop (which [`BufferModel`]'s `Drop` orders after every buffer's).
+struct MappedFile {
+    path: PathBuf,
+}
+
+impl MappedFile {
+    /// A new file holding `bytes`.
+    fn with(bytes: &[u8]) -> MappedFile {
+        let path = temp_path("map");
+        fs::write(&path, bytes).expect("write a file to map");
+        MappedFile { path }
+    }
+}
+
+impl Drop for MappedFile {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
 impl Saved {
     /// A new empty file, with an empty buffer as the base.
     fn new() -> Saved {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "cowkit-buffer-model-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
+        let path = temp_path("save");
         fs::write(&path, b"").expect("create the model's file");
         Saved {
             path,
@@ -162,12 +213,30 @@ impl Drop for Saved {
 }
 
 /// Buffers under test, each beside its model.
+///
+/// Drop order: the buffers (`kept`, then `saved`'s base) before the files mapped (`maps`), as
+/// `map_file`'s contract asks; `Drop` empties the first two explicitly, and the fields are
+/// declared in that order too.
 pub struct BufferModel {
     kept: Vec<Kept>,
     /// The next fresh page identity.
     next_id: u64,
     /// The file, once an op saved or loaded.
     saved: Option<Saved>,
+    /// The identities that are file pages (see the module docs): counted as shared even when
+    /// one buffer holds them, and replaced by a new page on any write.
+    file_pages: HashSet<u64>,
+    /// Every file `MapFile` mapped, kept until the model drops.
+    maps: Vec<MappedFile>,
+}
+
+impl Drop for BufferModel {
+    fn drop(&mut self) {
+        // Every buffer that may hold a mapping's pages goes before the mapped files are
+        // removed (with the `maps` field, after this).
+        self.kept.clear();
+        self.saved = None;
+    }
 }
 
 impl Default for BufferModel {
@@ -187,7 +256,24 @@ impl BufferModel {
             }],
             next_id: 0,
             saved: None,
+            file_pages: HashSet::new(),
+            maps: Vec::new(),
         }
+    }
+
+    /// A new page identity; a file page when `file`.
+    fn fresh_id(&mut self, file: bool) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        if file {
+            self.file_pages.insert(id);
+        }
+        id
+    }
+
+    /// Whether `id` is a file page: shared with the file, so a write always copies it.
+    fn is_file_page(&self, id: Option<u64>) -> bool {
+        id.is_some_and(|id| self.file_pages.contains(&id))
     }
 
     /// Whether page `id` is held by a live buffer other than buffer `k`, or by the base of the
@@ -209,12 +295,12 @@ impl BufferModel {
         usize::from(h) % self.kept.len()
     }
 
-    /// The model of a write into page `page` of buffer `k`: a hole, or a page another live
-    /// buffer or the base of the next save holds (at any index), becomes a new page; a page
-    /// held by `k` alone stays.
+    /// The model of a write into page `page` of buffer `k`: a hole, a file page, or a page
+    /// another live buffer or the base of the next save holds (at any index), becomes a new
+    /// page; a page held by `k` alone stays.
     fn touch(&mut self, k: usize, page: usize) {
         let id = self.kept[k].pages[page];
-        if id.is_none() || self.held_elsewhere(k, id) {
+        if id.is_none() || self.is_file_page(id) || self.held_elsewhere(k, id) {
             self.kept[k].pages[page] = Some(self.next_id);
             self.next_id += 1;
         }
@@ -533,6 +619,40 @@ impl BufferModel {
                     pages,
                 };
             }
+            BufferOp::MapFile(h) => {
+                let k = self.pick(h);
+                let bytes = self.kept[k].bytes.clone();
+                // Never the model's save file, which a later save rewrites: a new file, written
+                // once here and never again.
+                let mapped = MappedFile::with(&bytes);
+                let file = File::open(&mapped.path).expect("open the file to map");
+                // SAFETY: `mapped` is a temp file of this model's own, written above and never
+                // modified or truncated afterwards; it is kept in `self.maps` and removed only
+                // when the model drops, after every buffer (`BufferModel`'s `Drop`).
+                let buffer = unsafe { CowBuffer::map_file(&file) }.expect("map_file");
+                drop(file);
+                self.maps.push(mapped);
+                assert!(buffer == bytes, "map_file of buffer {k}'s bytes");
+                let pages = bytes
+                    .chunks(PAGE_SIZE)
+                    .map(|chunk| {
+                        // A mapping: every page a file page. Read as `read_file` does: all-zero
+                        // pages as holes, the others new private pages.
+                        (MAP_FILE_MAPS || chunk.iter().any(|&b| b != 0))
+                            .then(|| self.fresh_id(MAP_FILE_MAPS))
+                    })
+                    .collect();
+                let kept = Kept {
+                    buffer,
+                    bytes,
+                    pages,
+                };
+                if self.kept.len() < MAX_KEPT {
+                    self.kept.push(kept);
+                } else {
+                    self.kept[k] = kept;
+                }
+            }
         }
     }
 
@@ -553,7 +673,13 @@ impl BufferModel {
             assert_eq!(buffer.pages().count(), pages);
 
             let mut want = (0, 0, 0); // holes, private, shared
+            let mut file_pages = 0;
             for &id in &kept.pages {
+                if self.is_file_page(id) {
+                    file_pages += 1;
+                    want.2 += 1;
+                    continue;
+                }
                 match (id, self.held_elsewhere(k, id)) {
                     (None, _) => want.0 += 1,
                     (Some(_), false) => want.1 += 1,
@@ -567,8 +693,12 @@ impl BufferModel {
                 want,
                 "holes / private / shared of buffer {k}"
             );
+            // File pages are the page cache's memory, not the buffer's: only their table counts.
             let held = pages - want.0;
-            assert!(stats.resident_bytes >= held * PAGE_SIZE, "resident of {k}");
+            assert!(
+                stats.resident_bytes >= (held - file_pages) * PAGE_SIZE,
+                "resident of {k}"
+            );
             if held == 0 {
                 assert_eq!(stats.resident_bytes, 0, "a buffer of holes holds nothing");
             }
