@@ -19,17 +19,25 @@
 //!   buffer and of a one-page buffer, one write each) beside a 4 KiB malloc + copy + free;
 //! - filling `CowBuffer::zeroed(1 GiB)` 1 byte per page, against a 4 KiB first-touch sweep of
 //!   fresh `mmap` memory (`MADV_NOHUGEPAGE`), both fresh processes, in both memory states;
-//! - serde keeping holes, and the memory of a 1 GiB `zeroed` buffer.
+//! - serde keeping holes, and the memory of a 1 GiB `zeroed` buffer;
+//! - files (`CowBuffer::map_file`) against the kernel's `MAP_PRIVATE` mapping of the same 1 GiB
+//!   file of non-zero pages, each in a fresh process: the open (page cache dropped), 1 byte
+//!   read per page (page cache warm), the first write per page, and `write_changes` of 100
+//!   scattered writes (see [`files_report`]).
 //!
 //! It runs when no filter is given or the filter matches `report` (`cargo bench --bench buffer
-//! -- report` runs only it, in about two minutes).
+//! -- report` runs only it, in about two minutes); `-- report_files` runs only the files part.
 //!
 //! Run: `cargo bench --bench buffer -- --warm-up-time 1 --measurement-time 3`.
 
 #[path = "report.rs"]
 mod report;
 
+use std::fs::File;
 use std::hint::black_box;
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use cowkit::{CowBuffer, PAGE_SIZE};
@@ -390,10 +398,44 @@ enum Work {
     /// 1 byte per 4 KiB into a fresh anonymous mapping advised `MADV_NOHUGEPAGE`: the kernel's
     /// 4 KiB first-touch fault.
     Touch,
+    /// The files rows ([`files_report`]), on the report's data file ([`data_file`]):
+    /// `CowBuffer::map_file`, timed.
+    MapOpen,
+    /// `mmap(PROT_READ, MAP_PRIVATE)` of the data file, timed.
+    MmapOpen,
+    /// 1 byte read per page of the mapped `CowBuffer`, through `get`.
+    MapGet,
+    /// The same through `pages()` (the first byte of each page the iterator yields).
+    MapPages,
+    /// The same through `read_at` (1 byte at the start of each page).
+    MapReadAt,
+    /// 1 byte read per page through a `mmap(PROT_READ, MAP_PRIVATE)` mapping.
+    MmapRead,
+    /// 1 byte written per page of the mapped `CowBuffer` (`set`): each a first write.
+    MapWrite,
+    /// 1 byte written per page through a `mmap(PROT_READ | PROT_WRITE, MAP_PRIVATE)` mapping:
+    /// the kernel's copy-on-write fault of a page-cache page.
+    MmapWrite,
+    /// 100 scattered writes to the mapped `CowBuffer`, then `write_changes` into a new file.
+    MapSave,
 }
 
 impl Work {
-    const ALL: [Work; 4] = [Work::Clone, Work::Fork, Work::Fill, Work::Touch];
+    const ALL: [Work; 13] = [
+        Work::Clone,
+        Work::Fork,
+        Work::Fill,
+        Work::Touch,
+        Work::MapOpen,
+        Work::MmapOpen,
+        Work::MapGet,
+        Work::MapPages,
+        Work::MapReadAt,
+        Work::MmapRead,
+        Work::MapWrite,
+        Work::MmapWrite,
+        Work::MapSave,
+    ];
 
     fn name(self) -> &'static str {
         match self {
@@ -401,7 +443,32 @@ impl Work {
             Work::Fork => "fork",
             Work::Fill => "fill",
             Work::Touch => "touch",
+            Work::MapOpen => "map-open",
+            Work::MmapOpen => "mmap-open",
+            Work::MapGet => "map-get",
+            Work::MapPages => "map-pages",
+            Work::MapReadAt => "map-read-at",
+            Work::MmapRead => "mmap-read",
+            Work::MapWrite => "map-write",
+            Work::MmapWrite => "mmap-write",
+            Work::MapSave => "map-save",
         }
+    }
+
+    /// Whether the work takes new memory, so that its figures depend on whether the host
+    /// still backs the guest's free memory (see [`in_child`]); the opens and reads of a
+    /// mapped file take none (with the real `map_file`).
+    fn takes_memory(self) -> bool {
+        !matches!(
+            self,
+            Work::MapOpen
+                | Work::MmapOpen
+                | Work::MapGet
+                | Work::MapPages
+                | Work::MapReadAt
+                | Work::MmapRead
+                | Work::MapSave
+        )
     }
 }
 
@@ -419,11 +486,18 @@ const HOST_RECLAIM: Duration = Duration::from_secs(8);
 /// Runs one sweep in a fresh process (the bench binary run again, [`CHILD_VAR`] set): a
 /// process that has freed nothing yet, with an empty page pool, as a user's program gets.
 /// With `prewarm`, the child first touches and frees twice the sweep's size (the bare-metal
-/// case); without, the report first waits [`HOST_RECLAIM`] and the child touches nothing
-/// beyond its work. `huge` is cowkit's policy (`CowBuffer::set_huge_pages`) and the advice on
-/// the kernel's memory in [`Work::Fork`].
+/// case); without, the report first waits [`HOST_RECLAIM`] (for work that
+/// [`takes_memory`](Work::takes_memory)) and the child touches nothing beyond its work. `huge`
+/// is cowkit's policy (`CowBuffer::set_huge_pages`) and the advice on the kernel's memory in
+/// [`Work::Fork`].
 fn in_child(work: Work, len: usize, prewarm: bool, huge: bool) -> Sweep {
-    if !prewarm {
+    Sweep::parse(&child_line(work, len, prewarm, huge))
+}
+
+/// [`in_child`]'s child run, its output line as it printed it (a [`Sweep::line`], or the
+/// figures of a files row that is not a sweep).
+fn child_line(work: Work, len: usize, prewarm: bool, huge: bool) -> String {
+    if !prewarm && work.takes_memory() {
         std::thread::sleep(HOST_RECLAIM);
     }
     let spec = format!(
@@ -434,13 +508,15 @@ fn in_child(work: Work, len: usize, prewarm: bool, huge: bool) -> Sweep {
     );
     let out = std::process::Command::new(std::env::current_exe().expect("the bench binary"))
         .env(CHILD_VAR, &spec)
+        .env(FILE_VAR, data_file())
         .output()
         .expect("run the bench binary for a child sweep");
     assert!(out.status.success(), "the child sweep {spec} failed");
-    Sweep::parse(&String::from_utf8(out.stdout).expect("UTF-8"))
+    String::from_utf8(out.stdout).expect("UTF-8")
 }
 
-/// The child's side of [`in_child`]: prints the sweep's numbers ([`Sweep::line`]).
+/// The child's side of [`in_child`]: prints the sweep's numbers ([`Sweep::line`]), or a files
+/// row's ([`file_child`]).
 fn run_child(spec: &str) {
     let words: Vec<&str> = spec.split_whitespace().collect();
     let work = *Work::ALL
@@ -486,8 +562,320 @@ fn run_child(spec: &str) {
             })
         }
         Work::Fork => kernel_sweep(len, prewarm, huge),
+        _ => {
+            println!("{}", file_child(work, len, prewarm));
+            return;
+        }
     };
     println!("{}", sweep.line());
+}
+
+/// The environment variable that tells a child the path of the report's data file.
+const FILE_VAR: &str = "COWKIT_REPORT_FILE";
+
+/// The files rows' data file: in the report, a path under the temp directory named after its
+/// process; in a child, the report's (from [`FILE_VAR`]).
+fn data_file() -> PathBuf {
+    std::env::var_os(FILE_VAR).map_or_else(
+        || std::env::temp_dir().join(format!("cowkit-buffer-report-{}", std::process::id())),
+        PathBuf::from,
+    )
+}
+
+/// The data file mapped into a new `CowBuffer`.
+fn map_data_file(file: &File) -> CowBuffer {
+    // SAFETY: `map_file`'s contract: the report's data file is written once before the first
+    // child and never modified or truncated while a child runs (the report waits for each); it
+    // is removed at the end of the report, after the last child ended.
+    unsafe { CowBuffer::map_file(file) }.expect("map_file of the report's data file")
+}
+
+/// A `MAP_PRIVATE` mapping of the first `len` bytes of `file`, with protection `prot`.
+fn mmap_private(file: &File, len: usize, prot: libc::c_int) -> *mut u8 {
+    // SAFETY: a new private mapping of the file at an address of the kernel's choosing: it
+    // aliases nothing in this process, and the file is not modified while it is mapped (see
+    // `map_data_file`).
+    let memory = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            prot,
+            libc::MAP_PRIVATE,
+            file.as_raw_fd(),
+            0,
+        )
+    };
+    assert_ne!(memory, libc::MAP_FAILED, "mmap of the report's data file");
+    memory.cast()
+}
+
+/// A files row's work in a child ([`Work::MapOpen`] and on), on the first `len` bytes of the
+/// report's data file; returns the line to print: a [`Sweep::line`] for the sweeps, `ns` for
+/// an open (`ns shared private resident_bytes` for `map_file`), `pages ns` for a save.
+fn file_child(work: Work, len: usize, prewarm: bool) -> String {
+    let file = File::open(data_file()).expect("open the report's data file");
+    let pages = len / PAGE_SIZE;
+    let mut one = [0u8; 1];
+    match work {
+        Work::MapOpen => {
+            let t = Instant::now();
+            let buffer = map_data_file(&file);
+            let ns = t.elapsed().as_nanos();
+            assert_eq!(buffer.len(), len);
+            let stats = buffer.stats();
+            format!(
+                "{ns} {} {} {}",
+                stats.shared, stats.private, stats.resident_bytes
+            )
+        }
+        Work::MmapOpen => {
+            let t = Instant::now();
+            let memory = mmap_private(&file, len, libc::PROT_READ);
+            let ns = t.elapsed().as_nanos();
+            // SAFETY: the mapping made above, never used.
+            unsafe { libc::munmap(memory.cast(), len) };
+            format!("{ns}")
+        }
+        Work::MapGet => {
+            let buffer = map_data_file(&file);
+            half_sweep(pages, |page| {
+                black_box(buffer.get(page * PAGE_SIZE));
+            })
+            .line()
+        }
+        Work::MapPages => {
+            let buffer = map_data_file(&file);
+            let mut each = buffer.pages();
+            half_sweep(pages, |_| {
+                black_box(each.next().expect("a page")[0]);
+            })
+            .line()
+        }
+        Work::MapReadAt => {
+            let buffer = map_data_file(&file);
+            half_sweep(pages, |page| {
+                black_box(buffer.read_at(page * PAGE_SIZE, &mut one));
+            })
+            .line()
+        }
+        Work::MmapRead => {
+            let memory = mmap_private(&file, len, libc::PROT_READ);
+            // SAFETY: in bounds of the mapping, which stays mapped to the end of the process.
+            half_sweep(pages, |page| unsafe {
+                black_box(std::ptr::read_volatile(memory.add(page * PAGE_SIZE)));
+            })
+            .line()
+        }
+        Work::MapWrite => {
+            let mut buffer = map_data_file(&file);
+            if prewarm {
+                prewarm_guest(2 * len);
+            }
+            let sweep = half_sweep(pages, |page| {
+                buffer.set(page * PAGE_SIZE, 2);
+            });
+            black_box(&buffer);
+            sweep.line()
+        }
+        Work::MmapWrite => {
+            let memory = mmap_private(&file, len, libc::PROT_READ | libc::PROT_WRITE);
+            if prewarm {
+                prewarm_guest(2 * len);
+            }
+            // SAFETY: in bounds of the private mapping, which only this process uses; the
+            // write lands in its copy of the page, never in the file.
+            half_sweep(pages, |page| unsafe {
+                std::ptr::write_volatile(memory.add(page * PAGE_SIZE), 2)
+            })
+            .line()
+        }
+        Work::MapSave => {
+            let base = map_data_file(&file);
+            let mut edited = base.clone();
+            let mut state = 0x2545_f491_4f6c_dd1d_u64;
+            let mut touched = std::collections::BTreeSet::new();
+            while touched.len() < 100 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let page = (state >> 33) as usize % pages;
+                edited.set(page * PAGE_SIZE + 7, 0xEE);
+                touched.insert(page);
+            }
+            // Not the mapped file (map_file's contract): a new one, removed after.
+            let path = data_file().with_extension("saved");
+            let out = File::create(&path).expect("create the file to save into");
+            let t = Instant::now();
+            let written = edited.write_changes(&base, &out).expect("write_changes");
+            let ns = t.elapsed().as_nanos();
+            assert_eq!(written, 100, "write_changes after 100 scattered writes");
+            assert_eq!(
+                out.metadata().expect("the saved file's length").len(),
+                len as u64
+            );
+            drop(out);
+            std::fs::remove_file(&path).expect("remove the saved file");
+            format!("{written} {ns}")
+        }
+        _ => unreachable!("not a files row"),
+    }
+}
+
+/// Writes the files rows' data file: `len` bytes, every page non-zero (each a different
+/// pattern), synced to disk so that its page cache can be dropped.
+fn write_data_file(len: usize) {
+    let mut file = File::create(data_file()).expect("create the report's data file");
+    let mut chunk: Vec<u8> = (0..MIB).map(|i| (i * 7 + 1) as u8 | 1).collect();
+    let mut written = 0;
+    while written < len {
+        let n = MIB.min(len - written);
+        chunk[0] = chunk[0].wrapping_add(2); // each MiB differs
+        file.write_all(&chunk[..n])
+            .expect("write the report's data file");
+        written += n;
+    }
+    file.sync_all().expect("sync the report's data file");
+}
+
+/// Drops the data file's clean pages from the page cache (`POSIX_FADV_DONTNEED`).
+fn drop_page_cache(len: usize) {
+    let file = File::open(data_file()).expect("open the report's data file");
+    // SAFETY: advice on an open file descriptor; it changes no memory of this process.
+    let error = unsafe {
+        libc::posix_fadvise(
+            file.as_raw_fd(),
+            0,
+            len as libc::off_t,
+            libc::POSIX_FADV_DONTNEED,
+        )
+    };
+    assert_eq!(error, 0, "posix_fadvise(DONTNEED)");
+}
+
+/// Reads the whole data file once, so that the page cache holds it.
+fn warm_page_cache() {
+    let mut file = File::open(data_file()).expect("open the report's data file");
+    let mut piece = vec![0u8; MIB];
+    while file.read(&mut piece).expect("read the report's data file") > 0 {}
+}
+
+/// How many of the data file's first `len / PAGE_SIZE` pages the page cache holds (`mincore`
+/// of a mapping that is never touched).
+fn pages_in_cache(len: usize) -> usize {
+    let file = File::open(data_file()).expect("open the report's data file");
+    let memory = mmap_private(&file, len, libc::PROT_READ);
+    let mut resident = vec![0u8; len / PAGE_SIZE];
+    // SAFETY: `memory` is a mapping of `len` bytes; `resident` has one byte per page of it.
+    let ok = unsafe { libc::mincore(memory.cast(), len, resident.as_mut_ptr()) };
+    // SAFETY: the mapping made above, no longer used.
+    unsafe { libc::munmap(memory.cast(), len) };
+    assert_eq!(ok, 0, "mincore");
+    resident.iter().filter(|&&r| r & 1 != 0).count()
+}
+
+/// The files rows: `CowBuffer::map_file` beside the kernel's `MAP_PRIVATE` mapping of the same
+/// 1 GiB data file (every page non-zero, written once for the report, removed at its end),
+/// each row a fresh process ([`in_child`]), the kernel's row first:
+/// - (a) the open, with the file's page cache dropped (`POSIX_FADV_DONTNEED` after a sync;
+///   `mincore` counts what is left);
+/// - (b) 1 byte read per page (the page cache warm: the file read once first, so that the rows
+///   compare the mappings and the table, not the disk), through `get`, `pages()` and `read_at`
+///   against a read through the mapping; the timer around each timed read adds ~40 ns to p50;
+/// - (c) the first write per page over the whole 1 GiB (`set`) against the kernel's
+///   copy-on-write fault of a page-cache page (`PROT_READ | PROT_WRITE, MAP_PRIVATE`), in both
+///   memory states of the other rows (no prewarm, after a [`HOST_RECLAIM`] pause; prewarmed);
+/// - (d) 100 scattered writes, then `write_changes` into a new empty file (the 100 pages and
+///   the length: a sparse file; no fsync): the pages written (must be 100) and the time.
+///
+/// With the stand-in `map_file` (a `read_file`) the open reads the whole file and the buffer's
+/// pages are private copies, so the figures are `read_file`'s.
+fn files_report() {
+    let started = Instant::now();
+    let len = GIB;
+    let pages = len / PAGE_SIZE;
+    let made = Instant::now();
+    write_data_file(len);
+    println!(
+        "files (map_file): a {} MiB file of non-zero pages under {} (written and synced in {:?}), \
+         CowBuffer::map_file beside mmap(MAP_PRIVATE) of it, each row a fresh process, the kernel's first:",
+        len / MIB,
+        std::env::temp_dir().display(),
+        made.elapsed()
+    );
+
+    // (a) The open, with nothing of the file in the page cache.
+    drop_page_cache(len);
+    let cached = pages_in_cache(len);
+    let line = child_line(Work::MmapOpen, len, false, false);
+    let mmap_ns: f64 = line.trim().parse().expect("ns");
+    drop_page_cache(len);
+    let line = child_line(Work::MapOpen, len, false, false);
+    let n: Vec<f64> = line
+        .split_whitespace()
+        .map(|x| x.parse().expect("a number"))
+        .collect();
+    let time = |ns: f64| Duration::from_nanos(ns as u64);
+    println!(
+        "  open, page cache dropped ({cached} of {pages} pages cached before): mmap(PROT_READ, MAP_PRIVATE) {:?}; \
+         CowBuffer::map_file {:?}, ratio {:.1}",
+        time(mmap_ns),
+        time(n[0]),
+        n[0] / mmap_ns
+    );
+    println!(
+        "    the mapped buffer's stats: shared {}, private {}, resident_bytes {}; page cache after its process ended: {} of {pages} pages",
+        n[1],
+        n[2],
+        n[3],
+        pages_in_cache(len)
+    );
+
+    // (b) 1 byte read per page, the page cache warm.
+    warm_page_cache();
+    println!(
+        "  1 byte read per page, page cache warm ({} of {pages} pages cached), ns per read:",
+        pages_in_cache(len)
+    );
+    let kernel = in_child(Work::MmapRead, len, false, false);
+    print_sweep("kernel, read through MAP_PRIVATE", &kernel, None);
+    for (work, name) in [
+        (Work::MapGet, "cowkit, get(i)"),
+        (Work::MapPages, "cowkit, pages()"),
+        (Work::MapReadAt, "cowkit, read_at(i, 1 byte)"),
+    ] {
+        print_sweep(name, &in_child(work, len, false, false), Some(&kernel));
+    }
+
+    // (c) The first write per page.
+    println!(
+        "  first write per page (1 byte per page over {} MiB), ns per write:",
+        len / MIB
+    );
+    for prewarm in [false, true] {
+        let state = if prewarm {
+            "prewarmed (bare metal)"
+        } else {
+            "no prewarm"
+        };
+        let kernel = in_child(Work::MmapWrite, len, prewarm, false);
+        let cow = in_child(Work::MapWrite, len, prewarm, false);
+        print_sweep(&format!("kernel COW fault, {state}"), &kernel, None);
+        print_sweep(&format!("cowkit set(i), {state}"), &cow, Some(&kernel));
+    }
+
+    // (d) write_changes after 100 scattered writes.
+    let line = child_line(Work::MapSave, len, false, false);
+    let n: Vec<f64> = line
+        .split_whitespace()
+        .map(|x| x.parse().expect("a number"))
+        .collect();
+    println!(
+        "  100 scattered writes, then write_changes into a new file: {} pages written in {:?} (no fsync)",
+        n[0],
+        Duration::from_nanos(n[1] as u64)
+    );
+    std::fs::remove_file(data_file()).expect("remove the report's data file");
+    println!("files time: {:?}", started.elapsed());
 }
 
 /// The kernel's copy-on-write: maps `len` bytes advised as `huge` says, writes every page,
@@ -774,6 +1162,7 @@ fn report() {
             one.stats().resident_bytes
         }
     );
+    files_report();
     println!("report time: {:?}", started.elapsed());
 }
 
@@ -786,5 +1175,7 @@ fn main() {
     Criterion::default().configure_from_args().final_summary();
     if report::wanted("report") {
         report();
+    } else if report::wanted("report_files") {
+        files_report();
     }
 }
