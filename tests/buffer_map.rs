@@ -749,3 +749,37 @@ fn clones_on_threads() {
     });
     assert_eq!(file.bytes(), *original);
 }
+
+/// Whether `/proc/self/maps` lists a mapping of `path` (Linux).
+#[cfg(target_os = "linux")]
+fn is_mapped(path: &Path) -> bool {
+    let maps = fs::read_to_string("/proc/self/maps").unwrap();
+    let path = path.to_str().unwrap();
+    maps.lines().any(|line| line.ends_with(path))
+}
+
+/// On Linux the mapping shows in `/proc/self/maps` while any buffer holds one of its pages (a
+/// clone, or a part split off after the rest was dropped) and is gone once the last one
+/// drops, also when the last holder drops on another thread.
+#[cfg(target_os = "linux")]
+#[test]
+#[ignore = "needs the real map_file"]
+fn dropping_the_last_holder_unmaps() {
+    let original = pattern(8 * P + 3, 59);
+    let file = TempFile::with(&original);
+    assert!(!is_mapped(file.path()));
+    let mut mapped = file.map();
+    assert!(is_mapped(file.path()), "mapped");
+    let clones: Vec<CowBuffer> = (0..100).map(|_| mapped.clone()).collect();
+    let tail = mapped.split_off(4 * P);
+    drop(mapped);
+    drop(clones);
+    assert!(
+        is_mapped(file.path()),
+        "the split-off tail still holds file pages"
+    );
+    assert!(tail == original[4 * P..]);
+    thread::spawn(move || drop(tail)).join().unwrap();
+    assert!(!is_mapped(file.path()), "unmapped with the last holder");
+    assert_eq!(file.bytes(), original);
+}
