@@ -2,7 +2,8 @@
 //! sparse files, files at their end, files that shrink or change while read, errors) and
 //! `write_changes` (exactly the changed pages, growth and truncation of the file, errors).
 //! (`tests/model.rs` also saves and loads buffers in its random-operation model;
-//! `--cfg cowkit_small_pages` shrinks pages to 64 bytes.)
+//! `--cfg cowkit_small_pages` shrinks pages to 64 bytes. `tests/buffer_map.rs` tests
+//! `map_file`.)
 #![cfg(feature = "std")]
 
 use std::collections::HashSet;
