@@ -8,9 +8,9 @@
 //! mapped from it lives: `map_file`'s contract. Changes are saved to a *different* file (or a
 //! copy), never to the mapped one.
 //!
-//! Some tests pin what only the real (Linux, mapping) `map_file` does: they are
-//! `#[ignore = "needs the real map_file"]` while the branch carries the stand-in that reads the
-//! file as `read_file` does; run them with `cargo test --test buffer_map -- --ignored`.
+//! Some tests pin what only a mapping `map_file` does (Linux; not with
+//! `--cfg cowkit_portable_arenas`, where it reads the file as `read_file` does): they are
+//! compiled there only.
 #![cfg(feature = "std")]
 
 use std::fs::{self, File, OpenOptions};
@@ -228,8 +228,8 @@ fn sparse_64mib_file_reads_as_the_file() {
 /// as a hole (all-zero pages included: they are file pages, unlike `read_file`'s holes) or
 /// private; `resident_bytes` counts the table nodes only (the page cache is not the buffer's
 /// memory), far below the pages' bytes for a 64 MiB sparse file.
+#[cfg(all(target_os = "linux", not(cowkit_portable_arenas)))]
 #[test]
-#[ignore = "needs the real map_file"]
 fn fresh_mapping_holds_file_pages() {
     let len = 64 << 20;
     let file = TempFile::sparse(len, &[0, len / 2 + 5, len - 1], 7);
@@ -265,8 +265,8 @@ fn fresh_mapping_holds_file_pages() {
 /// A write copies that one page into a private page: private 1, every other page still a
 /// file page, counted as shared; `resident_bytes` grows by at least that page. No clone is
 /// kept: a file page counts as shared even when one buffer holds it.
+#[cfg(all(target_os = "linux", not(cowkit_portable_arenas)))]
 #[test]
-#[ignore = "needs the real map_file"]
 fn a_write_makes_one_page_private() {
     let pages = 40;
     let bytes = pattern(pages * P, 11);
@@ -300,8 +300,8 @@ fn a_write_makes_one_page_private() {
 
 /// Two `map_file` calls of the same file share no page: every page differs by identity
 /// (all-zero ones included), though the bytes are equal; a clone shares them all.
+#[cfg(all(target_os = "linux", not(cowkit_portable_arenas)))]
 #[test]
-#[ignore = "needs the real map_file"]
 fn two_mappings_share_no_page() {
     let mut bytes = pattern(5 * P + 3, 19);
     bytes[P..2 * P].fill(0);
@@ -691,6 +691,30 @@ fn errors_are_returned() {
     }
 }
 
+/// What is not a regular file is refused with `InvalidInput` where files are mapped: a
+/// directory, and a device that never ends (read as `read_file` reads, `/dev/zero` would never
+/// return). A sysfs file, which its file system cannot map, is read instead.
+#[cfg(all(target_os = "linux", not(cowkit_portable_arenas)))]
+#[test]
+fn only_regular_files_map() {
+    for path in [std::env::temp_dir(), PathBuf::from("/dev/zero")] {
+        let Ok(file) = File::open(&path) else {
+            continue;
+        };
+        // SAFETY: not a regular file: the call fails before mapping anything.
+        let result = unsafe { CowBuffer::map_file(&file) };
+        let kind = result.map(|b| b.len()).unwrap_err().kind();
+        assert_eq!(kind, std::io::ErrorKind::InvalidInput, "{path:?}");
+    }
+    let sysfs = Path::new("/sys/kernel/mm/transparent_hugepage/enabled");
+    if let Ok(file) = File::open(sysfs) {
+        // SAFETY: a sysfs attribute, which nothing changes meanwhile in this test (and which
+        // is read, not mapped: sysfs cannot map).
+        let read = unsafe { CowBuffer::map_file(&file) }.unwrap();
+        assert_eq!(read.to_vec(), fs::read(sysfs).unwrap());
+    }
+}
+
 /// `CowBuffer` is `Send + Sync`: clones of one mapping sent to threads, each read and written
 /// there against its own `Vec`, while the threads also read one shared `&CowBuffer`; the
 /// mapping and the file are unchanged afterwards.
@@ -761,9 +785,8 @@ fn is_mapped(path: &Path) -> bool {
 /// On Linux the mapping shows in `/proc/self/maps` while any buffer holds one of its pages (a
 /// clone, or a part split off after the rest was dropped) and is gone once the last one
 /// drops, also when the last holder drops on another thread.
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(cowkit_portable_arenas)))]
 #[test]
-#[ignore = "needs the real map_file"]
 fn dropping_the_last_holder_unmaps() {
     let original = pattern(8 * P + 3, 59);
     let file = TempFile::with(&original);

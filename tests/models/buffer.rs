@@ -49,12 +49,9 @@ use cowkit::{BufferCursor, CowBuffer, PAGE_SIZE};
 const MAX_KEPT: usize = 6;
 
 /// Whether `map_file` maps the file (its pages are file pages, see the module docs) rather
-/// than reading it as `read_file` does: on Linux, by `map_file`'s docs.
-const MAP_FILE_MAPS: bool = cfg!(target_os = "linux") && !MAP_FILE_IS_STAND_IN;
-
-/// STAND-IN: `true` while the branch carries the stand-in `map_file` (which reads the file as
-/// `read_file` does). Delete this constant, and its use above, with the stand-in commit.
-const MAP_FILE_IS_STAND_IN: bool = true;
+/// than reading it as `read_file` does: on Linux, by `map_file`'s docs, except in cowkit's
+/// own build of the portable OS paths.
+const MAP_FILE_MAPS: bool = cfg!(all(target_os = "linux", not(cowkit_portable_arenas)));
 
 /// Offsets fall in this many pages (a few tree levels in either page size).
 const MAX_PAGES: usize = if PAGE_SIZE <= 64 { 1100 } else { 40 };
