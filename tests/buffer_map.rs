@@ -775,7 +775,7 @@ fn clones_on_threads() {
 }
 
 /// Whether `/proc/self/maps` lists a mapping of `path` (Linux).
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", not(cowkit_portable_arenas)))]
 fn is_mapped(path: &Path) -> bool {
     let maps = fs::read_to_string("/proc/self/maps").unwrap();
     let path = path.to_str().unwrap();
