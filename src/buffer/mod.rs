@@ -445,9 +445,14 @@ impl CowBuffer {
     /// assert_eq!(b.get(2), None);
     /// ```
     #[must_use]
+    #[inline]
     pub fn get(&self, index: usize) -> Option<u8> {
-        let mut byte = [0];
-        (self.read_at(index, &mut byte) == 1).then_some(byte[0])
+        if index >= self.len {
+            return None;
+        }
+        // One table walk to the page (a hole reads as zero), not the read path's iteration.
+        let page = self.table.page(index / PAGE_SIZE);
+        Some(page.map_or(0, |page| page.0[index % PAGE_SIZE]))
     }
 
     /// Sets the byte at `index` and returns the old one, or returns `None` (changing nothing)
@@ -461,10 +466,12 @@ impl CowBuffer {
     /// assert_eq!(b.set(2, b'X'), None);
     /// assert_eq!(b.to_vec(), b"Xb");
     /// ```
+    #[inline]
     pub fn set(&mut self, index: usize, byte: u8) -> Option<u8> {
-        let old = self.get(index)?;
-        self.write_with(index..index + 1, |chunk, _| chunk[0] = byte);
-        Some(old)
+        if index >= self.len {
+            return None;
+        }
+        Some(core::mem::replace(self.byte_mut(index), byte))
     }
 
     /// Sets every byte in `range` to `byte`. Filling with `0` makes every page the range

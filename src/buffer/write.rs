@@ -1,6 +1,7 @@
-//! The write path: every write of bytes goes through [`CowBuffer::write_with`], which makes the
-//! pages of a range writable a leaf at a time (copying shared pages, filling holes) and hands
-//! out runs of pages adjacent in memory; growth and zeroing beside it.
+//! The write path: every write of bytes makes its pages writable with `page::writable`
+//! (copying shared pages, filling holes): a range through [`CowBuffer::write_with`], a leaf at
+//! a time, handing out runs of pages adjacent in memory; one byte through
+//! [`CowBuffer::byte_mut`], one walk. Growth and zeroing beside them.
 
 #![deny(unsafe_code)]
 
@@ -16,6 +17,15 @@ impl CowBuffer {
         debug_assert!(new_len > self.len && new_len <= MAX_LEN);
         self.table.grow(pages_for(new_len));
         self.len = new_len;
+    }
+
+    /// The byte at `index` (within the length), writable: one table walk, and its page made
+    /// writable (copied if shared, filled if a hole).
+    #[inline]
+    pub(super) fn byte_mut(&mut self, index: usize) -> &mut u8 {
+        debug_assert!(index < self.len);
+        let page = page::writable(self.table.slot_mut(index / PAGE_SIZE), false);
+        &mut page[index % PAGE_SIZE]
     }
 
     /// Copies `data` (as long as `range`, within the length) into `range`.
