@@ -398,6 +398,15 @@ impl CowBuffer {
             return 0;
         }
         let n = buf.len().min(self.len - offset);
+        let at = offset % PAGE_SIZE;
+        if at + n <= PAGE_SIZE {
+            // Within one page (every small read but those across a boundary): one walk.
+            match self.table.page(offset / PAGE_SIZE) {
+                Some(page) => buf[..n].copy_from_slice(&page.0[at..at + n]),
+                None => buf[..n].fill(0),
+            }
+            return n;
+        }
         let mut done = 0;
         for chunk in self.runs(offset..offset + n) {
             buf[done..done + chunk.len()].copy_from_slice(chunk);
