@@ -851,6 +851,7 @@ fn files_report() {
         "  first write per page (1 byte per page over {} MiB), ns per write:",
         len / MIB
     );
+    let mut prewarmed_kernel = None;
     for prewarm in [false, true] {
         let state = if prewarm {
             "prewarmed (bare metal)"
@@ -861,6 +862,34 @@ fn files_report() {
         let cow = in_child(Work::MapWrite, len, prewarm, false);
         print_sweep(&format!("kernel COW fault, {state}"), &kernel, None);
         print_sweep(&format!("cowkit set(i), {state}"), &cow, Some(&kernel));
+        if prewarm {
+            prewarmed_kernel = Some(kernel);
+        }
+    }
+    // A warm pool, in this process: a first sweep fills the pool (its bound holds the file),
+    // the second is timed, against the kernel's prewarmed row.
+    {
+        let file = File::open(data_file()).expect("open the report's data file");
+        let bound = CowBuffer::set_page_pool_limit(len + 64 * MIB);
+        let mut warm = None;
+        for _ in 0..2 {
+            let mut buffer = map_data_file(&file);
+            warm = Some(half_sweep(len / PAGE_SIZE, |page| {
+                buffer.set(page * PAGE_SIZE, 2);
+            }));
+            black_box(&buffer);
+        }
+        let warm = warm.expect("two sweeps ran");
+        print_sweep(
+            &format!(
+                "cowkit set(i), warm pool ({} MiB bound)",
+                (len + 64 * MIB) / MIB
+            ),
+            &warm,
+            prewarmed_kernel.as_ref(),
+        );
+        CowBuffer::set_page_pool_limit(0);
+        CowBuffer::set_page_pool_limit(bound);
     }
 
     // (d) write_changes after 100 scattered writes.
