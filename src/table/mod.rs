@@ -337,19 +337,7 @@ impl<L: Leaf + Clone> Table<L> {
     /// must lie within the root's span.
     #[inline]
     pub(crate) fn place_mut(&mut self, item: usize) -> &mut Option<LeafRef<L>> {
-        let mut level = self.height;
-        let mut shift = L::SHIFT + FAN_SHIFT * (self.height - 1);
-        let mut place = &mut self.root;
-        while level > 1 {
-            shift -= FAN_SHIFT;
-            let node = place.get_or_insert_with(|| Shared::new(Node::empty(level)));
-            let Node::Branch(children) = Shared::make_mut(node) else {
-                unreachable!("a leaf above level 1")
-            };
-            place = &mut children[branch_slot(item, shift)];
-            level -= 1;
-        }
-        place
+        self.path_mut(item, false)
     }
 
     /// The leaf that holds item `item`, writable: the path is copied where shared (as in
@@ -357,9 +345,34 @@ impl<L: Leaf + Clone> Table<L> {
     #[inline]
     pub(crate) fn leaf_mut(&mut self, item: usize) -> &mut L {
         let node = self
-            .place_mut(item)
+            .path_mut(item, true)
             .get_or_insert_with(|| Shared::new(Node::empty(1)));
         Shared::make_mut(node).leaf_mut()
+    }
+
+    /// The one write walk, behind [`place_mut`](Self::place_mut) and
+    /// [`leaf_mut`](Self::leaf_mut): down through the nodes this table holds alone, and at the
+    /// first shared one, [`copy_path`] copies the rest of the path (and the leaf, with
+    /// `with_leaf`) in one go; the walk then goes on through the copies.
+    #[inline]
+    fn path_mut(&mut self, item: usize, with_leaf: bool) -> &mut Option<LeafRef<L>> {
+        let mut level = self.height;
+        let mut shift = L::SHIFT + FAN_SHIFT * (self.height - 1);
+        let mut place = &mut self.root;
+        while level > 1 {
+            shift -= FAN_SHIFT;
+            let node = place.get_or_insert_with(|| Shared::new(Node::empty(level)));
+            if !Shared::is_unique(node) {
+                // Drops this table's handle on the old node: the copy's one decrement.
+                *node = copy_path(node, level, item, with_leaf);
+            }
+            let Node::Branch(children) = Shared::make_mut(node) else {
+                unreachable!("a leaf above level 1")
+            };
+            place = &mut children[branch_slot(item, shift)];
+            level -= 1;
+        }
+        place
     }
 
     /// [`items`](Self::items), writable: the path and the leaf are copied where shared, and a
@@ -459,6 +472,42 @@ impl<'a, L: Leaf> Reader<'a, L> {
         let leaf = self.leaf(items.start)?.items();
         Some(&leaf[slots.start.min(leaf.len())..slots.end.min(leaf.len())])
     }
+}
+
+/// A copy of the branch `node` at `level` and of the path below it to item `item` (down to the
+/// leaf with `with_leaf`, else to the leaf's parent, whose slot takes a count on the leaf): the
+/// first write's path copy after a clone, fused. Each copied branch takes a count on each child
+/// off the path; its child on the path is that child's copy, so the path's old nodes gain no
+/// count and lose none (the copy a node-by-node `make_mut` would make, without an increment
+/// and a decrement per level). The caller drops its handle on `node`, the one decrement.
+///
+/// The counts off the path are prefetched on the way down, so that their cache misses overlap
+/// the walk's instead of waiting, level after level, behind each copy's increments. Nothing
+/// is allocated or counted until the leaf (whose clone may panic: `CowVec`'s elements) has
+/// been cloned, so a panic leaves the table as it was.
+fn copy_path<L: Leaf + Clone>(
+    node: &Shared<Node<L>>,
+    level: u32,
+    item: usize,
+    with_leaf: bool,
+) -> Shared<Node<L>> {
+    let children = match &**node {
+        Node::Leaf(leaf) => return Shared::new(Node::Leaf(leaf.clone())),
+        Node::Branch(children) => children,
+    };
+    let slot = branch_slot(item, L::SHIFT + FAN_SHIFT * (level - 2));
+    children.iter().flatten().for_each(Shared::prefetch);
+    let mut below = match &children[slot] {
+        Some(child) if level > 2 || with_leaf => Some(copy_path(child, level - 1, item, with_leaf)),
+        child => child.clone(),
+    };
+    Shared::new(Node::Branch(core::array::from_fn(|i| {
+        if i == slot {
+            below.take()
+        } else {
+            children[i].clone()
+        }
+    })))
 }
 
 /// [`Table::punch`] below one slot holding a node at `level` whose first item is `first`.
