@@ -12,10 +12,11 @@
 //!   an untimed cold `get` of the same byte: the path's nodes and the source page's line warm),
 //!   `set/tlb` (the eviction buffer on 2 MiB pages, after an untimed read of the byte: caches
 //!   cold, TLB entries of the path kept), `warm` (a `set` after another clone's first write at
-//!   the same page, dropped: everything in cache), `noevict` (a `set` with nothing touched
+//!   the same page, dropped: everything in cache), `siblings` (as `get+set`, with every node
+//!   beside the path read first: the copies' counts in cache; fan-out 16 only), `noevict` (a `set` with nothing touched
 //!   between trials, as in the bench's report).
-//! - `report MIB`: the bench report's row "first write after a clone, 64 trials at scattered
-//!   pages" (a freshly built source, nothing touched between trials).
+//! - `report MIB TRIALS`: the bench report's row "first write after a clone, 64 trials at
+//!   scattered pages" (a freshly built source, nothing touched between trials; TRIALS: 64).
 //! - `reads MIB ROUNDS`: `read_at` of the whole buffer and 1,024 random `get`s, median ns.
 //! - `count MIB CLONES`: CLONES first writes at one page in `first_writes` (for
 //!   `valgrind --tool=callgrind --toggle-collect='*first_writes*'`).
@@ -187,6 +188,26 @@ fn cold(len: usize, trials: usize) {
                     black_box(fork.get(at));
                     t.elapsed().as_nanos() as u64
                 }
+                "siblings" => {
+                    // The path read, and every node beside it read (so its count's line is in
+                    // cache), untimed: what the copy's increments cost when their lines are
+                    // near, against `get+set`.
+                    black_box(fork.get(at));
+                    let page = at / PAGE_SIZE;
+                    let mut shift = 4;
+                    while 1 << shift < pages {
+                        for j in 0..16 {
+                            let sibling = page & !(15 << shift) | j << shift;
+                            if sibling < pages {
+                                black_box(fork.get(sibling * PAGE_SIZE));
+                            }
+                        }
+                        shift += 4;
+                    }
+                    let t = Instant::now();
+                    fork.set(at, 5);
+                    t.elapsed().as_nanos() as u64
+                }
                 "get+set" => {
                     black_box(fork.get(at));
                     let t = Instant::now();
@@ -219,10 +240,10 @@ fn cold(len: usize, trials: usize) {
 
 /// The bench report's row: 64 trials at scattered pages of a freshly built source, nothing
 /// touched between them.
-fn report(len: usize) {
+fn report(len: usize, trials: usize) {
     let source = populated(len);
     let pages = len / PAGE_SIZE;
-    let mut firsts: Vec<u64> = (0..64)
+    let mut firsts: Vec<u64> = (0..trials)
         .map(|trial| {
             let mut fork = source.clone();
             let at = (trial * 7919 + 13) % pages * PAGE_SIZE;
@@ -233,11 +254,12 @@ fn report(len: usize) {
         .collect();
     firsts.sort_unstable();
     println!(
-        "report {} MiB: first write after a clone, 64 trials: p50 {} ns, p90 {} ns, max {} ns",
+        "report {} MiB: first write after a clone, {trials} trials: p50 {} ns, p90 {} ns, p99 {} ns, max {} ns",
         len / MIB,
-        firsts[32],
-        firsts[57],
-        firsts[63]
+        pct(&firsts, 50),
+        pct(&firsts, 90),
+        pct(&firsts, 99),
+        firsts[trials - 1]
     );
 }
 
@@ -289,7 +311,7 @@ fn main() {
             arg(&args, 3, 9),
         ),
         "cold" => cold(arg(&args, 1, 1024) * MIB, arg(&args, 2, 256)),
-        "report" => report(arg(&args, 1, 1024) * MIB),
+        "report" => report(arg(&args, 1, 1024) * MIB, arg(&args, 2, 64)),
         "reads" => reads(arg(&args, 1, 64) * MIB, arg(&args, 2, 9)),
         "count" => count(arg(&args, 1, 64) * MIB, arg(&args, 2, 2_000)),
         _ => panic!("modes: incache, cold, report, reads, count"),
