@@ -250,6 +250,30 @@ impl<T> Shared<T> {
         unsafe { &mut (*this.ptr.as_ptr()).value }
     }
 
+    /// [`make_mut`](Self::make_mut), with the copy made by `copy` from the shared handle
+    /// instead of by `T::clone`: for a copy built differently (the page table's path copy,
+    /// which copies the nodes below too). The unique case is the same one load and compare.
+    /// Should `copy` hand back a handle that is not unique, it is copied again by `T::clone`.
+    #[inline]
+    pub(crate) fn make_mut_with(this: &mut Self, copy: impl FnOnce(&Self) -> Self) -> &mut T
+    where
+        T: Clone,
+    {
+        if !this.inner().count.is_unique() {
+            // As in `unshare`: made before `this` is touched, and held by `this` before the old
+            // handle drops.
+            let fresh = copy(this);
+            drop(mem::replace(this, fresh));
+            if !this.inner().count.is_unique() {
+                Shared::unshare(this);
+            }
+        }
+        // SAFETY: `this` is unique now: the first check saw a count of 1 (with the Acquire
+        // ordering `get_mut` relies on), or the check after the copy did. We hold it by `&mut`
+        // for the returned borrow's lifetime.
+        unsafe { &mut (*this.ptr.as_ptr()).value }
+    }
+
     /// [`make_mut`](Self::make_mut)'s copy, out of line so that the unique case (a load and a
     /// compare) inlines into every write path.
     #[cold]

@@ -362,11 +362,10 @@ impl<L: Leaf + Clone> Table<L> {
         while level > 1 {
             shift -= FAN_SHIFT;
             let node = place.get_or_insert_with(|| Shared::new(Node::empty(level)));
-            if !Shared::is_unique(node) {
-                // Drops this table's handle on the old node: the copy's one decrement.
-                *node = copy_path(node, level, item, with_leaf);
-            }
-            let Node::Branch(children) = Shared::make_mut(node) else {
+            // A shared node: the path copied from here down, and this table's handle on the
+            // old node dropped (the copy's one decrement).
+            let copy = |old: &Shared<Node<L>>| copy_path(old, level, item, with_leaf);
+            let Node::Branch(children) = Shared::make_mut_with(node, copy) else {
                 unreachable!("a leaf above level 1")
             };
             place = &mut children[branch_slot(item, shift)];
