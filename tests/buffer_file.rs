@@ -9,63 +9,17 @@
 use std::collections::HashSet;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
 use cowkit::{CowBuffer, PAGE_SIZE};
 
+#[path = "support/temp_file.rs"]
+mod temp_file;
+
+use temp_file::{TempFile, pattern};
+
 const P: usize = PAGE_SIZE;
-
-/// A file under the temp directory with a name no other test (or process) uses, removed on
-/// drop.
-struct TempFile {
-    path: PathBuf,
-}
-
-impl TempFile {
-    /// A new file holding `bytes`.
-    fn with(bytes: &[u8]) -> TempFile {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "cowkit-buffer-file-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        fs::write(&path, bytes).unwrap();
-        TempFile { path }
-    }
-
-    fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Opened for reading and writing.
-    fn open(&self) -> File {
-        OpenOptions::new()
-            .read(true)
-            .write(true)
-            .open(&self.path)
-            .unwrap()
-    }
-
-    fn bytes(&self) -> Vec<u8> {
-        fs::read(&self.path).unwrap()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
-    }
-}
-
-/// Bytes that are never zero, different per seed.
-fn pattern(len: usize, seed: u8) -> Vec<u8> {
-    (0..len)
-        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed) | 1)
-        .collect()
-}
 
 /// How many pages of `bytes` are all zero.
 fn zero_pages(bytes: &[u8]) -> usize {
